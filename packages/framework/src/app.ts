@@ -1,0 +1,278 @@
+/**
+ * `Flagon`: the application. It holds the config, the URL map, the registered views and hooks,
+ * and the entry points that serve it: `handler` (node:http), `listen()`, `run()`, `fetch()`,
+ * and `testClient()` for tests. A request's path through it is lifecycle/http.ts.
+ */
+
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import { basename, dirname, extname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Config, type FlagonConfig } from './config.js'
+import { AppContext, RequestContext, type UrlMatch } from './context.js'
+import { BadRequest, MethodNotAllowed, NotFound, RequestRedirect } from './exceptions.js'
+import { jsonResponse } from './json.js'
+import { doTeardownRequest, handleRequest, type Send } from './lifecycle/http.js'
+import { createLogger, type Logger } from './logging.js'
+import { UrlMap } from './routing/map.js'
+import { Rule } from './routing/rule.js'
+import { type RouteRecord, Scaffold, type TeardownFn, type View } from './scaffold.js'
+import { fetchHandler } from './server/fetch.js'
+import { Lifespan, type ServingFn, type WhileServingFn } from './server/lifespan.js'
+import { closeGracefully, type ListenOptions, listen, type RunOptions, run } from './server/listen.js'
+import { nodeHandler } from './server/node.js'
+import { requestTearingDown } from './signals.js'
+import { TestClient, withTestApp } from './testing/client.js'
+import { buildTestRequest, type TestRequestOptions } from './testing/request-context.js'
+import type { Request } from './wrappers/request.js'
+import type { Response } from './wrappers/response.js'
+
+/** Options of `new Flagon()`. */
+export interface FlagonOptions {
+  /** The folder the app's files are found from; default the folder of the import URL, or the working directory. */
+  rootPath?: string
+  /** Match rules by their `host` option. */
+  hostMatching?: boolean
+}
+
+/**
+ * The application.
+ * @example
+ * const app = new Flagon(import.meta.url)
+ * app.get('/hello/<name>', ({ name }) => `Hello, ${name}!`)
+ * await app.listen({ port: 5000 })
+ */
+export class Flagon extends Scaffold {
+  /** The app's name: the module's file name without extension, or the name given. */
+  readonly name: string
+  readonly rootPath: string
+  readonly config: Config & FlagonConfig
+  readonly urlMap: UrlMap
+  /** Views by endpoint. */
+  readonly viewFunctions = new Map<string, View<any>>()
+  readonly teardownAppcontextFuncs: TeardownFn[] = []
+  /** Per-route options (body limits) by rule. */
+  readonly #routeOptions = new Map<Rule, RouteRecord>()
+  readonly #lifespan = new Lifespan(this)
+  readonly #servers = new Set<Server>()
+  logger: Logger
+  /** Lazily made so that config set after construction (DEBUG) is seen. */
+  #handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined
+
+  constructor(importNameOrUrl: string, options: FlagonOptions = {}) {
+    super()
+    const isUrl = importNameOrUrl.startsWith('file:')
+    const file = isUrl ? fileURLToPath(importNameOrUrl) : undefined
+    this.name = file ? basename(file, extname(file)) : importNameOrUrl
+    this.rootPath = options.rootPath ?? (file ? dirname(file) : process.cwd())
+    this.config = new Config(this.rootPath) as Config & FlagonConfig
+    this.urlMap = new UrlMap({ hostMatching: options.hostMatching ?? false })
+    this.logger = createLogger(this.name, () => (this.config.DEBUG ? 'debug' : 'info'))
+  }
+
+  protected get ownerKey(): null {
+    return null
+  }
+
+  /** True when DEBUG is on. */
+  get debug(): boolean {
+    return Boolean(this.config.DEBUG)
+  }
+
+  protected registerRoute(record: RouteRecord): void {
+    const existing = this.viewFunctions.get(record.endpoint)
+    if (existing && existing !== record.view) {
+      throw new Error(
+        `route("${record.path}"): the endpoint "${record.endpoint}" already belongs to another view. ` +
+          'Give this route its own name with { endpoint: "…" }.',
+      )
+    }
+    const rule = new Rule(record.path, {
+      endpoint: record.endpoint,
+      websocket: record.websocket,
+      ...(record.methods && { methods: record.methods }),
+      ...(record.defaults && { defaults: record.defaults }),
+      ...(record.strictSlashes !== undefined && { strictSlashes: record.strictSlashes }),
+      ...(record.host !== undefined && { host: record.host }),
+      provideAutomaticOptions:
+        record.provideAutomaticOptions ??
+        (!record.websocket && this.config.PROVIDE_AUTOMATIC_OPTIONS !== false),
+    })
+    this.urlMap.add(rule)
+    this.viewFunctions.set(record.endpoint, record.view)
+    this.#routeOptions.set(rule, record)
+  }
+
+  /** Registers a function run when every app context ends, with the error that ended it. */
+  teardownAppcontext<F extends TeardownFn>(fn: F): F {
+    this.teardownAppcontextFuncs.push(fn)
+    return fn
+  }
+  /** Runs before the first request is accepted (in an app context). */
+  beforeServing<F extends ServingFn>(fn: F): F {
+    this.#lifespan.beforeServing.push(fn)
+    return fn
+  }
+  /** Runs when the server shuts down, after the last request. */
+  afterServing<F extends ServingFn>(fn: F): F {
+    this.#lifespan.afterServing.push(fn)
+    return fn
+  }
+  /** An async generator function: the part before its first `yield` runs at start, the rest at shutdown. */
+  whileServing<F extends WhileServingFn>(fn: F): F {
+    this.#lifespan.whileServing.push(fn)
+    return fn
+  }
+
+  /** Runs the beforeServing and whileServing start-up; the servers call it before accepting requests. */
+  startServing(): Promise<void> {
+    this.config.validate()
+    return this.#lifespan.start()
+  }
+  /** Runs afterServing and finishes the whileServing generators. */
+  stopServing(): Promise<void> {
+    return this.#lifespan.stop()
+  }
+
+  /** A new app context; `await app.appContext().run(fn)` runs fn with `currentApp` and `g`. */
+  appContext(): AppContext {
+    return new AppContext(this)
+  }
+
+  /**
+   * A request context for a made-up request, for tests and scripts. beforeRequest hooks do not run.
+   * @example await app.testRequestContext('/users/1').run(() => request.path)
+   */
+  testRequestContext(path: string, options: TestRequestOptions = {}) {
+    const request = buildTestRequest(this, path, options)
+    return {
+      request,
+      run: <T>(fn: () => T | Promise<T>) => this.requestContext(request).run(async () => fn()),
+    }
+  }
+
+  /** The request context of `request`, with its URL matched. */
+  requestContext(request: Request): RequestContext {
+    return new RequestContext(this, request)
+  }
+
+  /** Matches the request's URL; routing errors are kept to be raised at dispatch. Sets the route's limits. */
+  matchRequest(request: Request): UrlMatch {
+    const outcome = this.urlMap.match(request.path, {
+      method: request.method,
+      websocket: false,
+      host: hostForMatching(request),
+    })
+    switch (outcome.kind) {
+      case 'match': {
+        request.endpoint = outcome.rule.endpoint
+        request.viewArgs = outcome.params
+        this.#applyRouteLimits(request, outcome.rule)
+        return {
+          rule: outcome.rule,
+          params: outcome.params,
+          routingError: null,
+          automaticOptions: outcome.automaticOptions,
+          allowedMethods: outcome.allowedMethods,
+        }
+      }
+      case 'redirect': {
+        const query = request.queryString ? `?${request.queryString}` : ''
+        const location = `${request.scheme}://${request.host}${request.rootPath}${outcome.path}${query}`
+        return routingFailure(new RequestRedirect(location))
+      }
+      case 'methodNotAllowed':
+        return routingFailure(new MethodNotAllowed(outcome.allowedMethods))
+      case 'websocketMismatch':
+        return routingFailure(
+          new BadRequest('This URL serves WebSockets only; open it with a WebSocket client.'),
+        )
+      default:
+        return routingFailure(new NotFound())
+    }
+  }
+
+  /** Runs teardownRequest functions, then the requestTearingDown signal. */
+  async doTeardownRequest(ctx: RequestContext, error: unknown): Promise<void> {
+    await doTeardownRequest(this, ctx, error)
+    if (requestTearingDown.hasReceivers) await requestTearingDown.send(this, { error })
+  }
+
+  /** A JSON response in the app's style: indented in DEBUG, keys sorted unless JSON_SORT_KEYS is off. */
+  jsonResponse(value: unknown): Response {
+    return jsonResponse(value, {
+      debug: this.debug,
+      sortKeys: this.config.JSON_SORT_KEYS !== false,
+      asciiOnly: this.config.JSON_AS_ASCII !== false,
+      mimetype: this.config.JSONIFY_MIMETYPE ?? 'application/json',
+    })
+  }
+
+  /** Handles `request` through the whole lifecycle; `send` writes the response before teardown. */
+  handleRequest(request: Request, send: Send): Promise<void> {
+    return handleRequest(this, request, send)
+  }
+
+  /** A `node:http` request listener: `http.createServer(app.handler)`. */
+  get handler(): (req: IncomingMessage, res: ServerResponse) => void {
+    this.#handler ??= nodeHandler(this)
+    return this.#handler
+  }
+
+  /** Answers a WHATWG Request with a WHATWG Response, for runtimes other than node:http. */
+  fetch(request: globalThis.Request): Promise<globalThis.Response> {
+    return fetchHandler(this, request)
+  }
+
+  /** Starts serving: runs beforeServing, then listens. Resolves with the listening server. */
+  async listen(options: ListenOptions = {}): Promise<Server> {
+    const server = await listen(this, options)
+    this.#servers.add(server)
+    return server
+  }
+
+  /**
+   * Shuts down gracefully: every server from listen() stops accepting, in-flight requests finish
+   * (up to SHUTDOWN_TIMEOUT seconds), then afterServing runs.
+   */
+  async close(): Promise<void> {
+    const timeout = (this.config.SHUTDOWN_TIMEOUT as number | undefined) ?? 30
+    await Promise.all([...this.#servers].map((server) => closeGracefully(server, timeout)))
+    this.#servers.clear()
+    await this.stopServing()
+  }
+
+  /** The development server: listens, logs the URL, stops gracefully on SIGINT/SIGTERM. */
+  run(options: RunOptions = {}): Promise<Server> {
+    return run(this, options)
+  }
+
+  /** A test client that talks HTTP to this app on a loopback port. */
+  testClient(options: { useCookies?: boolean } = {}): TestClient {
+    this.config.validate()
+    return new TestClient(this, options)
+  }
+
+  /** Runs the serving lifespan around `fn`, which gets a test client. */
+  testApp<T>(fn: (client: TestClient) => Promise<T>): Promise<T> {
+    return withTestApp(this, fn)
+  }
+
+  #applyRouteLimits(request: Request, rule: Rule): void {
+    const options = this.#routeOptions.get(rule)
+    if (!options) return
+    if (options.maxContentLength !== undefined) request.maxContentLength = options.maxContentLength
+    if (options.bodyTimeout !== undefined) request.bodyTimeout = options.bodyTimeout
+    if (options.maxFormMemorySize !== undefined) request.maxFormMemorySize = options.maxFormMemorySize
+    if (options.maxFormParts !== undefined) request.maxFormParts = options.maxFormParts
+  }
+}
+
+function routingFailure(error: Error): UrlMatch {
+  return { rule: null, params: {}, routingError: error, automaticOptions: false, allowedMethods: [] }
+}
+
+/** The request's host without the default port of its scheme, which Werkzeug ignores when matching. */
+function hostForMatching(request: Request): string {
+  const defaultPort = request.scheme === 'https' ? ':443' : ':80'
+  return request.host.endsWith(defaultPort) ? request.host.slice(0, -defaultPort.length) : request.host
+}

@@ -1,0 +1,144 @@
+/**
+ * Every setting Flagon itself reads, with its type and Quart's default (quart-behaviour.md §1.3).
+ * `new Config()` starts from `defaultConfig`; `validate.ts` holds one rule for each key here.
+ */
+
+/**
+ * The shape of `app.config`: every key Flagon knows, typed, plus any keys of your own.
+ * Times are in seconds and sizes in bytes, where Quart uses `timedelta`s.
+ *
+ * @example
+ * ```ts
+ * app.config.SECRET_KEY = process.env.SECRET_KEY ?? null
+ * app.config.MAX_CONTENT_LENGTH = 1024 * 1024
+ * ```
+ */
+export interface FlagonConfig {
+  /** Debug mode: indented JSON, errors propagate, template auto-reload. */
+  DEBUG: boolean
+  /** Test mode: unhandled errors propagate to the test instead of becoming a 500 page. */
+  TESTING: boolean
+  /** `null` propagates unhandled errors when `TESTING` or `DEBUG` is on. */
+  PROPAGATE_EXCEPTIONS: boolean | null
+  /** The key sessions are signed with; without one, sessions are unavailable. */
+  SECRET_KEY: string | Uint8Array | null
+  /** Old keys still accepted when verifying a session, so a key rotation logs nobody out. */
+  SECRET_KEY_FALLBACKS: Array<string | Uint8Array> | null
+  /** Seconds a permanent session lasts, and the maximum age of any session signature. */
+  PERMANENT_SESSION_LIFETIME: number
+  SESSION_COOKIE_NAME: string
+  /** `null` sends no Domain attribute (Flask ≥ 2.3 no longer falls back to SERVER_NAME). */
+  SESSION_COOKIE_DOMAIN: string | null
+  /** `null` falls back to `APPLICATION_ROOT`. */
+  SESSION_COOKIE_PATH: string | null
+  SESSION_COOKIE_HTTPONLY: boolean
+  SESSION_COOKIE_SECURE: boolean
+  /** Adds `Partitioned` (CHIPS), which forces `Secure`. */
+  SESSION_COOKIE_PARTITIONED: boolean
+  SESSION_COOKIE_SAMESITE: 'Strict' | 'Lax' | 'None' | null
+  /** Re-send the cookie of a permanent session on every response, sliding its expiry. */
+  SESSION_REFRESH_EACH_REQUEST: boolean
+  /** Where the app is mounted; the default session cookie path. */
+  APPLICATION_ROOT: string
+  /** `host[:port]` for building URLs outside a request. */
+  SERVER_NAME: string | null
+  /** Build https/wss URLs outside a request (Quart's replacement for PREFERRED_URL_SCHEME). */
+  PREFER_SECURE_URLS: boolean
+  /** Inherited from Flask and kept for its extensions; Quart itself does not read it. */
+  PREFERRED_URL_SCHEME: string
+  /** Largest request body in bytes (413 beyond it); `null` for no limit. */
+  MAX_CONTENT_LENGTH: number | null
+  /** Largest non-file multipart field held in memory, in bytes (413 beyond it). */
+  MAX_FORM_MEMORY_SIZE: number | null
+  /** Most multipart parts in one body (413 beyond it). */
+  MAX_FORM_PARTS: number | null
+  /** Seconds to wait for a request body (408 after it); `null` waits forever. */
+  BODY_TIMEOUT: number | null
+  /** Seconds allowed to send a whole response; `null` for no limit. */
+  RESPONSE_TIMEOUT: number | null
+  /** Seconds background tasks get to finish at shutdown before they are cancelled. */
+  BACKGROUND_TASK_SHUTDOWN_TIMEOUT: number
+  /** `Cache-Control: max-age` in seconds for static files and `sendFile`; `null` sends none. */
+  SEND_FILE_MAX_AGE_DEFAULT: number | null
+  /** A `Set-Cookie` longer than this many bytes logs a warning (browsers drop it); 0 disables. */
+  MAX_COOKIE_SIZE: number
+  /** Send HTTP errors past their handlers, as unhandled errors. */
+  TRAP_HTTP_EXCEPTIONS: boolean
+  /** `null` traps bad-request errors only in debug mode. */
+  TRAP_BAD_REQUEST_ERRORS: boolean | null
+  /** Log each attempt to find a template. */
+  EXPLAIN_TEMPLATE_LOADING: boolean
+  /** `null` follows `DEBUG`. */
+  TEMPLATES_AUTO_RELOAD: boolean | null
+  /** Answer OPTIONS for every rule that does not list it. */
+  PROVIDE_AUTOMATIC_OPTIONS: boolean
+  /** Keep the context pushed after an unhandled error, to inspect it. */
+  PRESERVE_CONTEXT_ON_EXCEPTION: boolean | null
+  /**
+   * Sort the keys of JSON responses. Flask 2.2 moved the JSON settings to `app.json.*`;
+   * Flagon keeps them as config keys, which is the simpler shape in TypeScript.
+   */
+  JSON_SORT_KEYS: boolean
+  /** Escape non-ASCII characters in JSON responses as `\uXXXX`. */
+  JSON_AS_ASCII: boolean
+  /** The media type of JSON responses. */
+  JSONIFY_MIMETYPE: string
+  /** Seconds in-flight requests get to finish on a graceful shutdown (Flagon's own). */
+  SHUTDOWN_TIMEOUT: number
+  /** Host names requests may use; `null` accepts any (inherited from Flask 3.1). */
+  TRUSTED_HOSTS: string[] | null
+  /** Your own keys: UPPERCASE by convention, and the loaders load only those. */
+  [key: string]: unknown
+}
+
+/** The name of a key Flagon knows, i.e. `FlagonConfig` without its index signature. */
+export type KnownConfigKey = keyof {
+  [K in keyof FlagonConfig as string extends K ? never : number extends K ? never : K]: unknown
+}
+
+/**
+ * Quart 0.21's `default_config` (Flask 3.1's defaults, with Quart's overrides), in seconds and bytes.
+ * Frozen: `new Config()` copies it.
+ */
+export const defaultConfig: Readonly<FlagonConfig> = Object.freeze({
+  // Quart seeds DEBUG from the FLASK_DEBUG environment variable (a Flask helper it inherits).
+  // Flagon does not copy that quirk: DEBUG is false until you set it, e.g. with FLAGON_DEBUG=true
+  // through config.fromPrefixedEnv().
+  DEBUG: false,
+  TESTING: false,
+  PROPAGATE_EXCEPTIONS: null,
+  SECRET_KEY: null,
+  SECRET_KEY_FALLBACKS: null,
+  PERMANENT_SESSION_LIFETIME: 31 * 24 * 60 * 60,
+  SESSION_COOKIE_NAME: 'session',
+  SESSION_COOKIE_DOMAIN: null,
+  SESSION_COOKIE_PATH: null,
+  SESSION_COOKIE_HTTPONLY: true,
+  SESSION_COOKIE_SECURE: false,
+  SESSION_COOKIE_PARTITIONED: false,
+  SESSION_COOKIE_SAMESITE: null,
+  SESSION_REFRESH_EACH_REQUEST: true,
+  APPLICATION_ROOT: '/',
+  SERVER_NAME: null,
+  PREFER_SECURE_URLS: false,
+  PREFERRED_URL_SCHEME: 'http',
+  MAX_CONTENT_LENGTH: 16 * 1024 * 1024, // Quart's; Flask's is None
+  MAX_FORM_MEMORY_SIZE: 500_000,
+  MAX_FORM_PARTS: 1_000,
+  BODY_TIMEOUT: 60,
+  RESPONSE_TIMEOUT: 60,
+  BACKGROUND_TASK_SHUTDOWN_TIMEOUT: 5,
+  SEND_FILE_MAX_AGE_DEFAULT: 12 * 60 * 60, // Quart's; Flask's is None
+  MAX_COOKIE_SIZE: 4093,
+  TRAP_HTTP_EXCEPTIONS: false,
+  TRAP_BAD_REQUEST_ERRORS: null,
+  EXPLAIN_TEMPLATE_LOADING: false,
+  TEMPLATES_AUTO_RELOAD: null,
+  PROVIDE_AUTOMATIC_OPTIONS: true,
+  PRESERVE_CONTEXT_ON_EXCEPTION: null,
+  JSON_SORT_KEYS: true,
+  JSON_AS_ASCII: true,
+  JSONIFY_MIMETYPE: 'application/json',
+  SHUTDOWN_TIMEOUT: 30,
+  TRUSTED_HOSTS: null,
+})

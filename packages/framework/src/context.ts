@@ -1,0 +1,136 @@
+/**
+ * The contexts a request runs in, carried by one AsyncLocalStorage so that the proxies
+ * (`request`, `g`, `currentApp`, …) follow the current request through every `await`.
+ *
+ * An app context holds the app and `g`; a request context sits inside one and holds the
+ * request, the URL match and the functions registered with `afterThisRequest`.
+ * Teardown runs when a context is left, in Quart's order (quart-behaviour.md §2.2).
+ */
+import { AsyncLocalStorage } from 'node:async_hooks'
+import type { Flagon } from './app.js'
+import { Globals } from './globals/g.js'
+import type { Rule } from './routing/rule.js'
+import { appcontextPopped, appcontextPushed, appcontextTearingDown } from './signals.js'
+import type { Request } from './wrappers/request.js'
+import type { Response } from './wrappers/response.js'
+
+/** What the storage holds while code runs inside a context. */
+export interface ContextFrame {
+  readonly app: AppContext
+  readonly request?: RequestContext
+}
+
+const storage = new AsyncLocalStorage<ContextFrame>()
+
+/** The frame of the code running now, if any. */
+export function currentFrame(): ContextFrame | undefined {
+  return storage.getStore()
+}
+
+/**
+ * The app context: `currentApp` and `g`. Every request gets a fresh one unless one for the
+ * same app is already active (a test request context inside `app.appContext()`).
+ */
+export class AppContext {
+  readonly g = new Globals()
+  constructor(readonly app: Flagon) {}
+
+  /**
+   * Runs `fn` inside this app context, then tears it down (`teardownAppcontext`, signals).
+   * @example await app.appContext().run(() => urlFor('index'))
+   */
+  async run<T>(fn: () => T | Promise<T>): Promise<T> {
+    return storage.run({ app: this }, async () => {
+      await appcontextPushed.send(this.app)
+      let error: unknown
+      try {
+        return await fn()
+      } catch (err) {
+        error = err
+        throw err
+      } finally {
+        await this.teardown(error)
+      }
+    })
+  }
+
+  /** Runs the app's teardownAppcontext functions (reversed, as Flask does) and the signals. */
+  async teardown(error: unknown): Promise<void> {
+    for (const fn of [...this.app.teardownAppcontextFuncs].reverse()) await fn(error)
+    await appcontextTearingDown.send(this.app, { error })
+    await appcontextPopped.send(this.app)
+  }
+}
+
+/** The result of matching the request's URL, stored on the context until dispatch. */
+export interface UrlMatch {
+  readonly rule: Rule | null
+  readonly params: Record<string, unknown>
+  /** Raised only at dispatch, so that beforeRequest hooks run first (as in Quart). */
+  readonly routingError: Error | null
+  readonly automaticOptions: boolean
+  readonly allowedMethods: readonly string[]
+}
+
+/** A function registered with `afterThisRequest`: receives the response, returns it (or a new one). */
+export type AfterThisRequestFn = (response: Response) => Response | undefined | Promise<Response | undefined>
+
+/** The request context: the request, its URL match and per-request hooks. */
+export class RequestContext {
+  readonly afterRequestFuncs: AfterThisRequestFn[] = []
+  match: UrlMatch
+
+  constructor(
+    readonly app: Flagon,
+    readonly request: Request,
+  ) {
+    this.match = app.matchRequest(request)
+  }
+
+  /** The blueprint names of the matched endpoint, innermost first (`['parent.child', 'parent']`). */
+  get blueprints(): string[] {
+    return blueprintsOf(this.request.endpoint)
+  }
+
+  /**
+   * Runs `fn` inside this request context (and an app context, reused when one for the same
+   * app is active), then runs the teardown functions with the error that went unhandled.
+   */
+  async run<T>(fn: () => Promise<T>, getError: () => unknown = () => undefined): Promise<T> {
+    const outer = storage.getStore()
+    const reuse = outer?.app.app === this.app ? outer.app : undefined
+    const appContext = reuse ?? new AppContext(this.app)
+    const body = () =>
+      storage.run({ app: appContext, request: this }, async () => {
+        try {
+          return await fn()
+        } finally {
+          await this.app.doTeardownRequest(this, getError())
+          await this.request.close()
+        }
+      })
+    if (reuse) return body()
+    return storage.run({ app: appContext }, async () => {
+      await appcontextPushed.send(this.app)
+      try {
+        return await body()
+      } finally {
+        await appContext.teardown(getError())
+      }
+    })
+  }
+}
+
+/** Runs `fn` in a given frame; used to carry a context into callbacks (`copyCurrentRequestContext`). */
+export function runInFrame<T>(frame: ContextFrame, fn: () => T): T {
+  return storage.run(frame, fn)
+}
+
+function blueprintsOf(endpoint: string | null): string[] {
+  if (!endpoint) return []
+  const dot = endpoint.lastIndexOf('.')
+  if (dot === -1) return []
+  const name = endpoint.slice(0, dot)
+  const parts = name.split('.')
+  return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'))
+}

@@ -1,0 +1,77 @@
+/**
+ * The proxies users import: `request`, `g` and `currentApp`. Each reads the context of the code
+ * running now (context.ts) and throws a clear error outside of one.
+ */
+import type { Flagon } from '../app.js'
+import { currentFrame } from '../context.js'
+import type { Request } from '../wrappers/request.js'
+import type { Globals } from './g.js'
+
+/** Thrown when a proxy is used where its context does not exist. */
+export class ContextError extends Error {
+  constructor(
+    readonly proxy: string,
+    readonly context: 'app' | 'request',
+  ) {
+    super(
+      context === 'request'
+        ? `\`${proxy}\` was used outside a request context. It exists only while a request is handled; ` +
+            "in a test or script, create one with app.testRequestContext('/path')."
+        : `\`${proxy}\` was used outside an app context. It exists while a request is handled, ` +
+            'or inside app.appContext().run(() => …) in a test or script.',
+    )
+    this.name = 'ContextError'
+  }
+}
+
+/** The request being handled now. */
+export const request: Request = proxyOf(() => {
+  const ctx = currentFrame()?.request
+  if (!ctx) throw new ContextError('request', 'request')
+  return ctx.request
+})
+
+/** The app handling the current request (or the app of the current app context). */
+export const currentApp: Flagon = proxyOf(() => {
+  const frame = currentFrame()
+  if (!frame) throw new ContextError('currentApp', 'app')
+  return frame.app.app
+})
+
+/** The namespace of the current app context. */
+export const g: Globals = proxyOf(() => {
+  const frame = currentFrame()
+  if (!frame) throw new ContextError('g', 'app')
+  return frame.app.g
+})
+
+/** True inside a request context. */
+export function hasRequestContext(): boolean {
+  return currentFrame()?.request !== undefined
+}
+
+/** True inside an app context (every request context is in one). */
+export function hasAppContext(): boolean {
+  return currentFrame() !== undefined
+}
+
+function proxyOf<T extends object>(target: () => object): T {
+  // Methods are bound to the real object, so that #private fields work through the proxy.
+  return new Proxy(Object.create(null) as T, {
+    get(_, prop) {
+      const object = target()
+      const value = Reflect.get(object, prop, object)
+      return typeof value === 'function' ? value.bind(object) : value
+    },
+    set: (_, prop, value) => Reflect.set(target(), prop, value),
+    has: (_, prop) => Reflect.has(target(), prop),
+    deleteProperty: (_, prop) => Reflect.deleteProperty(target(), prop),
+    ownKeys: () => Reflect.ownKeys(target()),
+    getOwnPropertyDescriptor(_, prop) {
+      const descriptor = Reflect.getOwnPropertyDescriptor(target(), prop)
+      return descriptor && { ...descriptor, configurable: true }
+    },
+    getPrototypeOf: () => Reflect.getPrototypeOf(target()),
+    defineProperty: (_, prop, descriptor) => Reflect.defineProperty(target(), prop, descriptor),
+  })
+}

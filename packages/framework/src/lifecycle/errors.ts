@@ -1,0 +1,80 @@
+/**
+ * Choosing what answers an error: the user's handler (by status, then by class, innermost
+ * blueprint first), the HTTPException's own page, or, for an error nobody handled, a logged 500.
+ */
+import type { Flagon } from '../app.js'
+import type { RequestContext } from '../context.js'
+import { HTTPException, InternalServerError, RequestRedirect } from '../exceptions.js'
+import type { ErrorHandlerFn, ViewResult } from '../scaffold.js'
+import { gotRequestException } from '../signals.js'
+import { escapeHtml, Response } from '../wrappers/response.js'
+
+/**
+ * Handles an error raised by a beforeRequest hook or the view: returns what answers it, or
+ * rethrows it when no handler takes it (then `handleException` makes it a 500).
+ */
+export async function handleUserError(app: Flagon, ctx: RequestContext, error: unknown): Promise<ViewResult> {
+  if (error instanceof HTTPException && !app.config.TRAP_HTTP_EXCEPTIONS) {
+    // Redirects made by the router are the router's answer, never the user's to handle (Flask).
+    if (error instanceof RequestRedirect) return error.getResponse()
+    const handler = findErrorHandler(app, error, ctx.blueprints)
+    return handler ? await handler(error) : error.getResponse()
+  }
+  const handler = findErrorHandler(app, error, ctx.blueprints)
+  if (!handler) throw error
+  return handler(error)
+}
+
+/**
+ * The last resort for an error nothing handled: signal it, log it with its stack once, and
+ * answer 500 (through a registered 500 handler if there is one). In DEBUG the body shows the stack.
+ */
+export async function handleException(app: Flagon, ctx: RequestContext, error: unknown): Promise<ViewResult> {
+  await gotRequestException.send(app, { error })
+  app.logger.error(`Exception on request ${ctx.request.method} ${ctx.request.path}`, error)
+  const serverError = new InternalServerError(undefined, { cause: error })
+  const handler = findErrorHandler(app, serverError, ctx.blueprints)
+  if (handler) return handler(serverError)
+  return app.config.DEBUG ? debugPage(error) : serverError.getResponse()
+}
+
+/**
+ * Flask's lookup: handlers for the error's status first, then for its classes; within each,
+ * the innermost blueprint first, then its parents, then the app.
+ */
+export function findErrorHandler(
+  app: Flagon,
+  error: unknown,
+  blueprints: readonly string[],
+): ErrorHandlerFn | undefined {
+  if (app.errorHandlerSpec.size === 0) return undefined
+  const owners = [...blueprints, null]
+  if (error instanceof HTTPException) {
+    for (const owner of owners) {
+      const handler = app.errorHandlerSpec.get(owner)?.byStatus.get(error.status)
+      if (handler) return handler
+    }
+  }
+  if (typeof error !== 'object' || error === null) return undefined
+  for (const owner of owners) {
+    const byClass = app.errorHandlerSpec.get(owner)?.byClass
+    if (!byClass || byClass.size === 0) continue
+    for (
+      let proto = Object.getPrototypeOf(error);
+      proto && proto !== Object.prototype;
+      proto = Object.getPrototypeOf(proto)
+    ) {
+      const handler = byClass.get(proto.constructor)
+      if (handler) return handler
+    }
+  }
+  return undefined
+}
+
+function debugPage(error: unknown): Response {
+  const stack = error instanceof Error ? (error.stack ?? String(error)) : String(error)
+  const body =
+    '<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n' +
+    `<h1>Internal Server Error</h1>\n<p>This page shows the stack because DEBUG is on. Never run DEBUG in production.</p>\n<pre>${escapeHtml(stack)}</pre>\n`
+  return new Response(body, { status: 500 })
+}

@@ -1,0 +1,222 @@
+/**
+ * What the app and blueprints share: registering routes, hooks and error handlers.
+ * Functions are kept per owner, `null` for the app and a blueprint's dotted name otherwise,
+ * so that one request runs exactly the functions of the app and the blueprints it was routed to.
+ */
+
+import { type HTTPException, httpExceptionClassFor } from './exceptions.js'
+import type { RouteParams } from './routing/params.js'
+import type { Response } from './wrappers/response.js'
+
+/** Anything a view or hook may return; `makeResponse` decides what it means. */
+export type ViewResult = unknown
+/** A view: receives the converted URL parameters. Sync or async. */
+export type View<P = Record<string, unknown>> = (params: P) => ViewResult | Promise<ViewResult>
+/** A function whose value, when it returns one, replaces the view's (beforeRequest). */
+export type BeforeRequestFn = () => ViewResult | Promise<ViewResult>
+/** Receives the response; returns it or a replacement. Returning nothing keeps the response. */
+export type AfterRequestFn = (response: Response) => Response | undefined | Promise<Response | undefined>
+/** Receives the error that went unhandled, or undefined. */
+export type TeardownFn = (error: unknown) => unknown
+/** Receives the endpoint and the mutable URL values before the view (or urlFor) sees them. */
+export type UrlValuesFn = (endpoint: string | null, values: Record<string, unknown>) => unknown
+/** Handles an error, returning what a view could return. */
+export type ErrorHandlerFn<E = any> = (error: E) => ViewResult | Promise<ViewResult>
+/** An error class a handler can be registered for. */
+export type ErrorClass = abstract new (...args: any[]) => Error
+
+/** Options of `route()` and `addUrlRule()`. */
+export interface RouteOptions {
+  /** The HTTP methods; default `['GET']`. HEAD follows GET; OPTIONS is answered automatically. */
+  methods?: readonly string[]
+  /** The name `urlFor` knows the route by; default the handler's name. */
+  endpoint?: string
+  /** Values for parameters the rule does not have, passed to the view. */
+  defaults?: Record<string, unknown>
+  /** When false, `/path` and `/path/` both match. Default true. */
+  strictSlashes?: boolean
+  /** The host this rule matches (with host matching on). */
+  host?: string
+  /** Whether OPTIONS is answered automatically; default the config's PROVIDE_AUTOMATIC_OPTIONS. */
+  provideAutomaticOptions?: boolean
+  /** This route's body limit in bytes, instead of MAX_CONTENT_LENGTH (null: no limit). */
+  maxContentLength?: number | null
+  /** This route's body timeout in seconds, instead of BODY_TIMEOUT (null: none). */
+  bodyTimeout?: number | null
+  /** This route's MAX_FORM_MEMORY_SIZE. */
+  maxFormMemorySize?: number | null
+  /** This route's MAX_FORM_PARTS. */
+  maxFormParts?: number | null
+}
+
+/** A route as registered, before an app compiles it. */
+export interface RouteRecord extends RouteOptions {
+  readonly path: string
+  readonly endpoint: string
+  readonly view: View<any>
+  readonly websocket: boolean
+}
+
+type ByOwner<F> = Map<string | null, F[]>
+
+/** The registry shared by `Flagon` and `Blueprint`. */
+export abstract class Scaffold {
+  readonly beforeRequestFuncs: ByOwner<BeforeRequestFn> = new Map()
+  readonly afterRequestFuncs: ByOwner<AfterRequestFn> = new Map()
+  readonly teardownRequestFuncs: ByOwner<TeardownFn> = new Map()
+  readonly urlValuePreprocessors: ByOwner<UrlValuesFn> = new Map()
+  readonly urlDefaultFuncs: ByOwner<UrlValuesFn> = new Map()
+  /** Per owner: handlers by status code, and by error class. */
+  readonly errorHandlerSpec = new Map<
+    string | null,
+    { byStatus: Map<number, ErrorHandlerFn>; byClass: Map<Function, ErrorHandlerFn> }
+  >()
+
+  /** Registers a route; called by route(), get(), post() … and addUrlRule(). */
+  protected abstract registerRoute(record: RouteRecord): void
+
+  /** The owner key this scaffold's own functions are stored under. */
+  protected abstract get ownerKey(): string | null
+
+  /**
+   * Registers `view` for `path` in Quart's rule syntax; the view receives the typed parameters.
+   * @example app.route('/users/<int:id>', ({ id }) => ({ id }), { methods: ['GET', 'POST'] })
+   * @throws Error when the endpoint already belongs to another view, or the rule is invalid.
+   */
+  route<P extends string>(
+    path: P,
+    view: View<RouteParams<P>>,
+    options: RouteOptions = {},
+  ): View<RouteParams<P>> {
+    if (typeof options.methods === 'string') {
+      throw new TypeError(
+        `route("${path}"): methods must be a list of strings, e.g. ['GET', 'POST'], not a string.`,
+      )
+    }
+    this.registerRoute({
+      ...options,
+      path,
+      view,
+      websocket: false,
+      endpoint: endpointFor(path, view, options),
+    })
+    return view
+  }
+
+  /** Registers `view` under an explicit endpoint; Quart's `add_url_rule`. */
+  addUrlRule<P extends string>(path: P, options: RouteOptions & { view: View<RouteParams<P>> }): void {
+    const { view, ...rest } = options
+    this.route(path, view, rest)
+  }
+
+  get<P extends string>(path: P, view: View<RouteParams<P>>, options?: Omit<RouteOptions, 'methods'>) {
+    return this.#shortcut('GET', path, view, options)
+  }
+  post<P extends string>(path: P, view: View<RouteParams<P>>, options?: Omit<RouteOptions, 'methods'>) {
+    return this.#shortcut('POST', path, view, options)
+  }
+  put<P extends string>(path: P, view: View<RouteParams<P>>, options?: Omit<RouteOptions, 'methods'>) {
+    return this.#shortcut('PUT', path, view, options)
+  }
+  patch<P extends string>(path: P, view: View<RouteParams<P>>, options?: Omit<RouteOptions, 'methods'>) {
+    return this.#shortcut('PATCH', path, view, options)
+  }
+  delete<P extends string>(path: P, view: View<RouteParams<P>>, options?: Omit<RouteOptions, 'methods'>) {
+    return this.#shortcut('DELETE', path, view, options)
+  }
+
+  /** Runs before each view; a returned value (not undefined/null) becomes the response and the view is skipped. */
+  beforeRequest<F extends BeforeRequestFn>(fn: F): F {
+    this.#add(this.beforeRequestFuncs, fn)
+    return fn
+  }
+  /** Runs after each view with the response; registered functions run in reverse order. */
+  afterRequest<F extends AfterRequestFn>(fn: F): F {
+    this.#add(this.afterRequestFuncs, fn)
+    return fn
+  }
+  /** Runs when the request ends, always, with the error that went unhandled (or undefined). */
+  teardownRequest<F extends TeardownFn>(fn: F): F {
+    this.#add(this.teardownRequestFuncs, fn)
+    return fn
+  }
+  /** Runs before beforeRequest with the endpoint and URL values, which it may change. */
+  urlValuePreprocessor<F extends UrlValuesFn>(fn: F): F {
+    this.#add(this.urlValuePreprocessors, fn)
+    return fn
+  }
+  /** Runs in urlFor with the endpoint and values, to fill in values the caller left out. */
+  urlDefaults<F extends UrlValuesFn>(fn: F): F {
+    this.#add(this.urlDefaultFuncs, fn)
+    return fn
+  }
+
+  /**
+   * Handles errors of a class (and its subclasses) or an HTTP status.
+   * @example app.errorHandler(404, () => ['Nothing here', 404])
+   * @throws Error for a status no HTTPException has, or for something that is not an Error class.
+   */
+  errorHandler(status: number, fn: ErrorHandlerFn<HTTPException>): ErrorHandlerFn<HTTPException>
+  errorHandler<E extends Error>(
+    errorClass: abstract new (...args: any[]) => E,
+    fn: ErrorHandlerFn<E>,
+  ): ErrorHandlerFn<E>
+  errorHandler(statusOrClass: number | ErrorClass, fn: ErrorHandlerFn): ErrorHandlerFn {
+    let spec = this.errorHandlerSpec.get(this.ownerKey)
+    if (!spec) {
+      spec = { byStatus: new Map(), byClass: new Map() }
+      this.errorHandlerSpec.set(this.ownerKey, spec)
+    }
+    if (typeof statusOrClass === 'number') {
+      if (!httpExceptionClassFor(statusOrClass)) {
+        throw new Error(
+          `errorHandler(${statusOrClass}): ${statusOrClass} is not a recognised HTTP error code. Use a 4xx or 5xx status that has an HTTPException class, or an error class.`,
+        )
+      }
+      spec.byStatus.set(statusOrClass, fn)
+    } else if (
+      typeof statusOrClass === 'function' &&
+      ((statusOrClass as unknown) === Error || statusOrClass.prototype instanceof Error)
+    ) {
+      spec.byClass.set(statusOrClass, fn)
+    } else {
+      throw new TypeError(
+        'errorHandler() takes an HTTP status code or an Error class (not an instance), e.g. errorHandler(NotFound, fn).',
+      )
+    }
+    return fn
+  }
+
+  #shortcut<P extends string>(
+    method: string,
+    path: P,
+    view: View<RouteParams<P>>,
+    options: RouteOptions = {},
+  ) {
+    if ('methods' in options) {
+      throw new TypeError(`${method.toLowerCase()}("${path}"): use route() to pass methods.`)
+    }
+    return this.route(path, view, { ...options, methods: [method] })
+  }
+
+  #add<F>(map: ByOwner<F>, fn: F): void {
+    const list = map.get(this.ownerKey)
+    if (list) list.push(fn)
+    else map.set(this.ownerKey, [fn])
+  }
+}
+
+/** The handler's name, or, for an anonymous handler, the rule itself (with its methods unless only GET). */
+function endpointFor(path: string, view: Function, options: RouteOptions): string {
+  if (options.endpoint !== undefined) {
+    if (options.endpoint.includes('.')) {
+      throw new Error(
+        `route("${path}"): the endpoint "${options.endpoint}" may not contain a dot; dots separate blueprint names.`,
+      )
+    }
+    return options.endpoint
+  }
+  if (view.name && !view.name.includes(' ')) return view.name
+  const methods = options.methods?.map((m) => m.toUpperCase()) ?? ['GET']
+  return methods.length === 1 && methods[0] === 'GET' ? path : `${path} ${methods.join('|')}`
+}

@@ -1,0 +1,96 @@
+/**
+ * Serving on node:http: `listen()` runs the start-up lifespan and then accepts connections;
+ * `closeGracefully()` stops accepting, lets in-flight requests finish (bounded), then closes.
+ * `run()` is the development server on top: it logs where it listens and stops on SIGINT/SIGTERM.
+ */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Flagon } from '../app.js'
+
+/** Where to listen. */
+export interface ListenOptions {
+  /** Default 127.0.0.1, or the host of SERVER_NAME. */
+  host?: string
+  /** Default 5000, or the port of SERVER_NAME; 0 picks a free port. */
+  port?: number
+}
+
+/** Options of the development server. */
+export interface RunOptions extends ListenOptions {
+  /** Turns DEBUG on. */
+  debug?: boolean
+}
+
+/** Runs beforeServing, then listens; resolves with the listening server. */
+export async function listen(app: Flagon, options: ListenOptions): Promise<Server> {
+  const { host, port } = address(app, options)
+  await app.startServing()
+  const server = createServer(app.handler)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  return server
+}
+
+/**
+ * Stops accepting connections, waits up to `timeoutSeconds` for in-flight requests, then
+ * cuts what is left. Idle keep-alive connections are closed at once.
+ */
+export async function closeGracefully(server: Server, timeoutSeconds: number): Promise<void> {
+  if (!server.listening) return
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+  // Connections still busy now become idle keep-alive ones later; close each as soon as it is.
+  server.closeIdleConnections()
+  const sweeper = setInterval(() => server.closeIdleConnections(), 25)
+  let timer: NodeJS.Timeout | undefined
+  const timedOut = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      server.closeAllConnections()
+      resolve()
+    }, timeoutSeconds * 1000)
+  })
+  await Promise.race([closed, timedOut])
+  clearTimeout(timer)
+  await closed
+  clearInterval(sweeper)
+}
+
+/** The development server: listen, log, and shut down gracefully on SIGINT or SIGTERM. */
+export async function run(app: Flagon, options: RunOptions): Promise<Server> {
+  if (options.debug !== undefined) app.config.DEBUG = options.debug
+  const server = await app.listen(options)
+  const { address: host, port } = server.address() as AddressInfo
+  const shown = host.includes(':') ? `[${host}]` : host
+  process.stderr.write(
+    ` * Serving Flagon app '${app.name}'\n * Debug mode: ${app.debug ? 'on' : 'off'}\n` +
+      ' * This is a development server; in production, use app.listen() behind a process manager\n' +
+      ` * Running on http://${shown}:${port} (CTRL + C to quit)\n`,
+  )
+  const stop = () => {
+    process.off('SIGINT', stop)
+    process.off('SIGTERM', stop)
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.logger.error('Error while shutting down', error)
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+  return server
+}
+
+function address(app: Flagon, options: ListenOptions): { host: string; port: number } {
+  const serverName = app.config.SERVER_NAME as string | null
+  const [nameHost, namePort] = serverName ? serverName.split(':') : []
+  return {
+    host: options.host ?? nameHost ?? '127.0.0.1',
+    port: options.port ?? (namePort ? Number(namePort) : 5000),
+  }
+}

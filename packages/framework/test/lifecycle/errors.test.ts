@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  abort,
-  BadRequest,
-  Flagon,
-  HTTPException,
-  type InternalServerError,
-  type NotFound,
-} from '../../src/index.js'
+import { abort, BadRequest, Flagon, HTTPException, type NotFound } from '../../src/index.js'
 import { describeTransports } from '../transports.js'
 
 class AppError extends Error {}

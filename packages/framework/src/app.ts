@@ -7,6 +7,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { basename, dirname, extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { Blueprint, RegisterBlueprintOptions } from './blueprint.js'
 import { Config, type FlagonConfig } from './config.js'
 import { AppContext, RequestContext, type UrlMatch } from './context.js'
 import { BadRequest, MethodNotAllowed, NotFound, RequestRedirect } from './exceptions.js'
@@ -50,6 +51,8 @@ export class Flagon extends Scaffold {
   /** Views by endpoint. */
   readonly viewFunctions = new Map<string, View<any>>()
   readonly teardownAppcontextFuncs: TeardownFn[] = []
+  /** Registered blueprints by dotted name, in registration order. */
+  readonly blueprints = new Map<string, Blueprint>()
   /** Per-route options (body limits) by rule. */
   readonly #routeOptions = new Map<Rule, RouteRecord>()
   readonly #lifespan = new Lifespan(this)
@@ -69,16 +72,13 @@ export class Flagon extends Scaffold {
     this.logger = createLogger(this.name, () => (this.config.DEBUG ? 'debug' : 'info'))
   }
 
-  protected get ownerKey(): null {
-    return null
-  }
-
   /** True when DEBUG is on. */
   get debug(): boolean {
     return Boolean(this.config.DEBUG)
   }
 
-  protected registerRoute(record: RouteRecord): void {
+  /** @internal */
+  registerRoute(record: RouteRecord): void {
     const existing = this.viewFunctions.get(record.endpoint)
     if (existing && existing !== record.view) {
       throw new Error(
@@ -100,6 +100,19 @@ export class Flagon extends Scaffold {
     this.urlMap.add(rule)
     this.viewFunctions.set(record.endpoint, record.view)
     this.#routeOptions.set(rule, record)
+  }
+
+  /**
+   * Registers a blueprint: its routes under its prefix and name, its hooks for requests routed to it.
+   * @throws Error when its name is already registered (pass { name } to register it twice).
+   */
+  registerBlueprint(blueprint: Blueprint, options: RegisterBlueprintOptions = {}): void {
+    blueprint.register(this, options)
+  }
+
+  /** The registered blueprints, in registration order. */
+  iterBlueprints(): IterableIterator<Blueprint> {
+    return this.blueprints.values()
   }
 
   /** Registers a function run when every app context ends, with the error that ended it. */

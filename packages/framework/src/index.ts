@@ -7,6 +7,12 @@
 
 // The app and its configuration
 export { Flagon, type FlagonOptions } from './app.js'
+export {
+  Blueprint,
+  type BlueprintOptions,
+  type BlueprintSetupState,
+  type RegisterBlueprintOptions,
+} from './blueprint.js'
 export { Config, ConfigError, ConfigFileError, defaultConfig, type FlagonConfig } from './config.js'
 export { AppContext, RequestContext } from './context.js'
 // Errors
@@ -31,6 +37,7 @@ export type { RouteParams } from './routing/params.js'
 // Routing
 export type {
   AfterRequestFn,
+  AfterWebsocketFn,
   BeforeRequestFn,
   ErrorHandlerFn,
   RouteOptions,
@@ -38,6 +45,7 @@ export type {
   UrlValuesFn,
   View,
   ViewResult,
+  WebsocketHandler,
 } from './scaffold.js'
 export type { ServingFn, WhileServingFn } from './server/lifespan.js'
 export type { ListenOptions, RunOptions } from './server/listen.js'

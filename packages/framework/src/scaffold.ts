@@ -1,7 +1,8 @@
 /**
  * What the app and blueprints share: registering routes, hooks and error handlers.
- * Functions are kept per owner, `null` for the app and a blueprint's dotted name otherwise,
- * so that one request runs exactly the functions of the app and the blueprints it was routed to.
+ * Functions are kept per owner: each scaffold keeps its own under `null`; when a blueprint is
+ * registered, the app files them under the blueprint's dotted name, so that one request runs
+ * exactly the functions of the app and of the blueprints it was routed to (Flask's design).
  */
 
 import { type HTTPException, httpExceptionClassFor } from './exceptions.js'
@@ -22,6 +23,12 @@ export type TeardownFn = (error: unknown) => unknown
 export type UrlValuesFn = (endpoint: string | null, values: Record<string, unknown>) => unknown
 /** Handles an error, returning what a view could return. */
 export type ErrorHandlerFn<E = any> = (error: E) => ViewResult | Promise<ViewResult>
+/** A websocket handler: receives the converted URL parameters; talks through the `websocket` proxy. */
+export type WebsocketHandler<P = Record<string, unknown>> = (params: P) => ViewResult | Promise<ViewResult>
+/** Runs after a websocket handler with the response it returned before accepting, or undefined. */
+export type AfterWebsocketFn = (
+  response: Response | undefined,
+) => Response | undefined | Promise<Response | undefined>
 /** An error class a handler can be registered for. */
 export type ErrorClass = abstract new (...args: any[]) => Error
 
@@ -66,17 +73,27 @@ export abstract class Scaffold {
   readonly teardownRequestFuncs: ByOwner<TeardownFn> = new Map()
   readonly urlValuePreprocessors: ByOwner<UrlValuesFn> = new Map()
   readonly urlDefaultFuncs: ByOwner<UrlValuesFn> = new Map()
+  readonly beforeWebsocketFuncs: ByOwner<BeforeRequestFn> = new Map()
+  readonly afterWebsocketFuncs: ByOwner<AfterWebsocketFn> = new Map()
+  readonly teardownWebsocketFuncs: ByOwner<TeardownFn> = new Map()
   /** Per owner: handlers by status code, and by error class. */
   readonly errorHandlerSpec = new Map<
     string | null,
     { byStatus: Map<number, ErrorHandlerFn>; byClass: Map<Function, ErrorHandlerFn> }
   >()
 
-  /** Registers a route; called by route(), get(), post() … and addUrlRule(). */
-  protected abstract registerRoute(record: RouteRecord): void
+  /**
+   * Registers a route; called by route(), get(), post(), websocket() … The app compiles it at once,
+   * a blueprint keeps it until it is registered on an app.
+   * @internal
+   */
+  abstract registerRoute(record: RouteRecord): void
 
-  /** The owner key this scaffold's own functions are stored under. */
-  protected abstract get ownerKey(): string | null
+  /**
+   * Called by every setup method. A blueprint refuses setup after it has been registered,
+   * because what it registers then would never reach the app (Flask's setupmethod).
+   */
+  protected checkSetup(_method: string): void {}
 
   /**
    * Registers `view` for `path` in Quart's rule syntax; the view receives the typed parameters.
@@ -93,6 +110,7 @@ export abstract class Scaffold {
         `route("${path}"): methods must be a list of strings, e.g. ['GET', 'POST'], not a string.`,
       )
     }
+    this.checkSetup('route')
     this.registerRoute({
       ...options,
       path,
@@ -101,6 +119,27 @@ export abstract class Scaffold {
       endpoint: endpointFor(path, view, options),
     })
     return view
+  }
+
+  /**
+   * Registers a websocket handler for `path`; the same rule syntax and converters as routes.
+   * @example app.websocket('/ws/<room>', async ({ room }) => { for await (const m of websocket) await websocket.send(`${room}: ${m}`) })
+   */
+  websocket<P extends string>(
+    path: P,
+    handler: WebsocketHandler<RouteParams<P>>,
+    options: Omit<RouteOptions, 'methods' | 'provideAutomaticOptions'> = {},
+  ): WebsocketHandler<RouteParams<P>> {
+    this.checkSetup('websocket')
+    this.registerRoute({
+      ...options,
+      path,
+      view: handler,
+      websocket: true,
+      methods: ['GET'],
+      endpoint: endpointFor(path, handler, options),
+    })
+    return handler
   }
 
   /** Registers `view` under an explicit endpoint; Quart's `add_url_rule`. */
@@ -127,27 +166,42 @@ export abstract class Scaffold {
 
   /** Runs before each view; a returned value (not undefined/null) becomes the response and the view is skipped. */
   beforeRequest<F extends BeforeRequestFn>(fn: F): F {
-    this.#add(this.beforeRequestFuncs, fn)
+    this.#add('beforeRequest', this.beforeRequestFuncs, fn)
     return fn
   }
   /** Runs after each view with the response; registered functions run in reverse order. */
   afterRequest<F extends AfterRequestFn>(fn: F): F {
-    this.#add(this.afterRequestFuncs, fn)
+    this.#add('afterRequest', this.afterRequestFuncs, fn)
     return fn
   }
   /** Runs when the request ends, always, with the error that went unhandled (or undefined). */
   teardownRequest<F extends TeardownFn>(fn: F): F {
-    this.#add(this.teardownRequestFuncs, fn)
+    this.#add('teardownRequest', this.teardownRequestFuncs, fn)
     return fn
   }
   /** Runs before beforeRequest with the endpoint and URL values, which it may change. */
   urlValuePreprocessor<F extends UrlValuesFn>(fn: F): F {
-    this.#add(this.urlValuePreprocessors, fn)
+    this.#add('urlValuePreprocessor', this.urlValuePreprocessors, fn)
+    return fn
+  }
+  /** Runs before each websocket handler; a returned value rejects the handshake with that response. */
+  beforeWebsocket<F extends BeforeRequestFn>(fn: F): F {
+    this.#add('beforeWebsocket', this.beforeWebsocketFuncs, fn)
+    return fn
+  }
+  /** Runs after each websocket handler with the rejection response, or undefined once accepted. */
+  afterWebsocket<F extends AfterWebsocketFn>(fn: F): F {
+    this.#add('afterWebsocket', this.afterWebsocketFuncs, fn)
+    return fn
+  }
+  /** Runs when a websocket ends, always, with the error that went unhandled (or undefined). */
+  teardownWebsocket<F extends TeardownFn>(fn: F): F {
+    this.#add('teardownWebsocket', this.teardownWebsocketFuncs, fn)
     return fn
   }
   /** Runs in urlFor with the endpoint and values, to fill in values the caller left out. */
   urlDefaults<F extends UrlValuesFn>(fn: F): F {
-    this.#add(this.urlDefaultFuncs, fn)
+    this.#add('urlDefaults', this.urlDefaultFuncs, fn)
     return fn
   }
 
@@ -162,10 +216,11 @@ export abstract class Scaffold {
     fn: ErrorHandlerFn<E>,
   ): ErrorHandlerFn<E>
   errorHandler(statusOrClass: number | ErrorClass, fn: ErrorHandlerFn): ErrorHandlerFn {
-    let spec = this.errorHandlerSpec.get(this.ownerKey)
+    this.checkSetup('errorHandler')
+    let spec = this.errorHandlerSpec.get(null)
     if (!spec) {
       spec = { byStatus: new Map(), byClass: new Map() }
-      this.errorHandlerSpec.set(this.ownerKey, spec)
+      this.errorHandlerSpec.set(null, spec)
     }
     if (typeof statusOrClass === 'number') {
       if (!httpExceptionClassFor(statusOrClass)) {
@@ -199,10 +254,11 @@ export abstract class Scaffold {
     return this.route(path, view, { ...options, methods: [method] })
   }
 
-  #add<F>(map: ByOwner<F>, fn: F): void {
-    const list = map.get(this.ownerKey)
+  #add<F>(method: string, map: ByOwner<F>, fn: F): void {
+    this.checkSetup(method)
+    const list = map.get(null)
     if (list) list.push(fn)
-    else map.set(this.ownerKey, [fn])
+    else map.set(null, [fn])
   }
 }
 

@@ -6,12 +6,14 @@
 
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { basename, dirname, extname } from 'node:path'
+import type { Duplex } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import type { Blueprint, RegisterBlueprintOptions } from './blueprint.js'
 import { Config, type FlagonConfig } from './config.js'
-import { AppContext, RequestContext, type UrlMatch } from './context.js'
+import { AppContext, RequestContext, type UrlMatch, type WebsocketContext } from './context.js'
 import { BadRequest, MethodNotAllowed, NotFound, RequestRedirect } from './exceptions.js'
 import { jsonResponse } from './json.js'
+import { afterOrder } from './lifecycle/hooks.js'
 import { doTeardownRequest, handleRequest, type Send } from './lifecycle/http.js'
 import { createLogger, type Logger } from './logging.js'
 import { UrlMap } from './routing/map.js'
@@ -19,13 +21,22 @@ import { Rule } from './routing/rule.js'
 import { type RouteRecord, Scaffold, type TeardownFn, type View } from './scaffold.js'
 import { fetchHandler } from './server/fetch.js'
 import { Lifespan, type ServingFn, type WhileServingFn } from './server/lifespan.js'
-import { closeGracefully, type ListenOptions, listen, type RunOptions, run } from './server/listen.js'
+import {
+  closeGracefully,
+  closeWebsockets,
+  type ListenOptions,
+  listen,
+  type RunOptions,
+  run,
+} from './server/listen.js'
 import { nodeHandler } from './server/node.js'
-import { requestTearingDown } from './signals.js'
+import { upgradeHandler } from './server/upgrade.js'
+import { requestTearingDown, websocketTearingDown } from './signals.js'
 import { TestClient, withTestApp } from './testing/client.js'
 import { buildTestRequest, type TestRequestOptions } from './testing/request-context.js'
 import type { Request } from './wrappers/request.js'
 import type { Response } from './wrappers/response.js'
+import type { Websocket } from './wrappers/websocket.js'
 
 /** Options of `new Flagon()`. */
 export interface FlagonOptions {
@@ -60,6 +71,9 @@ export class Flagon extends Scaffold {
   logger: Logger
   /** Lazily made so that config set after construction (DEBUG) is seen. */
   #handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined
+  #upgradeHandler: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | undefined
+  /** Websockets being served, closed with 1001 at shutdown. */
+  readonly #websockets = new Set<Websocket>()
 
   constructor(importNameOrUrl: string, options: FlagonOptions = {}) {
     super()
@@ -168,11 +182,14 @@ export class Flagon extends Scaffold {
     return new RequestContext(this, request)
   }
 
-  /** Matches the request's URL; routing errors are kept to be raised at dispatch. Sets the route's limits. */
-  matchRequest(request: Request): UrlMatch {
+  /**
+   * Matches the request's URL (or a websocket handshake's, against websocket rules); routing errors
+   * are kept to be raised at dispatch. Sets the route's body limits.
+   */
+  matchRequest(request: Request, websocket = false): UrlMatch {
     const outcome = this.urlMap.match(request.path, {
-      method: request.method,
-      websocket: false,
+      method: websocket ? 'GET' : request.method,
+      websocket,
       host: hostForMatching(request),
     })
     switch (outcome.kind) {
@@ -204,6 +221,12 @@ export class Flagon extends Scaffold {
     }
   }
 
+  /** Runs teardownWebsocket functions (the blueprints' too, which Quart forgets), then the signal. */
+  async doTeardownWebsocket(ctx: WebsocketContext, error: unknown): Promise<void> {
+    for (const fn of afterOrder(this.teardownWebsocketFuncs, ctx.blueprints)) await fn(error)
+    if (websocketTearingDown.hasReceivers) await websocketTearingDown.send(this, { error })
+  }
+
   /** Runs teardownRequest functions, then the requestTearingDown signal. */
   async doTeardownRequest(ctx: RequestContext, error: unknown): Promise<void> {
     await doTeardownRequest(this, ctx, error)
@@ -223,6 +246,15 @@ export class Flagon extends Scaffold {
   /** Handles `request` through the whole lifecycle; `send` writes the response before teardown. */
   handleRequest(request: Request, send: Send): Promise<void> {
     return handleRequest(this, request, send)
+  }
+
+  /**
+   * A listener for a `node:http` server's `upgrade` event that serves the app's websocket routes:
+   * `server.on('upgrade', app.upgradeHandler)`. `listen()` and the test client attach it for you.
+   */
+  get upgradeHandler(): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+    this.#upgradeHandler ??= upgradeHandler(this, this.#websockets)
+    return this.#upgradeHandler
   }
 
   /** A `node:http` request listener: `http.createServer(app.handler)`. */
@@ -249,7 +281,10 @@ export class Flagon extends Scaffold {
    */
   async close(): Promise<void> {
     const timeout = (this.config.SHUTDOWN_TIMEOUT as number | undefined) ?? 30
-    await Promise.all([...this.#servers].map((server) => closeGracefully(server, timeout)))
+    await Promise.all([
+      ...[...this.#servers].map((server) => closeGracefully(server, timeout)),
+      closeWebsockets(this.#websockets, this.config.WEBSOCKET_SHUTDOWN_GRACE),
+    ])
     this.#servers.clear()
     await this.stopServing()
   }

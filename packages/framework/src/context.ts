@@ -13,11 +13,13 @@ import type { Rule } from './routing/rule.js'
 import { appcontextPopped, appcontextPushed, appcontextTearingDown } from './signals.js'
 import type { Request } from './wrappers/request.js'
 import type { Response } from './wrappers/response.js'
+import type { Websocket } from './wrappers/websocket.js'
 
 /** What the storage holds while code runs inside a context. */
 export interface ContextFrame {
   readonly app: AppContext
   readonly request?: RequestContext
+  readonly websocket?: WebsocketContext
 }
 
 const storage = new AsyncLocalStorage<ContextFrame>()
@@ -75,38 +77,50 @@ export interface UrlMatch {
 /** A function registered with `afterThisRequest`: receives the response, returns it (or a new one). */
 export type AfterThisRequestFn = (response: Response) => Response | undefined | Promise<Response | undefined>
 
-/** The request context: the request, its URL match and per-request hooks. */
-export class RequestContext {
+/**
+ * What request and websocket contexts share: the app, the wrapper (a `Request` or a `Websocket`),
+ * the URL match, per-request after-functions, and running inside an app context with teardown.
+ */
+abstract class RoutedContext<W extends Request | Websocket> {
   readonly afterRequestFuncs: AfterThisRequestFn[] = []
-  match: UrlMatch
+  readonly match: UrlMatch
+  /** The session, once opened (sessions support fills it). */
+  session: unknown
 
   constructor(
     readonly app: Flagon,
-    readonly request: Request,
+    readonly wrapper: W,
+    /** The HTTP request: the request itself, or the websocket's handshake. */
+    readonly handshake: Request,
+    websocket: boolean,
   ) {
-    this.match = app.matchRequest(request)
+    this.match = app.matchRequest(handshake, websocket)
   }
 
   /** The blueprint names of the matched endpoint, innermost first (`['parent.child', 'parent']`). */
   get blueprints(): string[] {
-    return blueprintsOf(this.request.endpoint)
+    return this.handshake.blueprints
   }
 
+  /** The frame code inside this context runs in. */
+  protected abstract frame(appContext: AppContext): ContextFrame
+  /** The teardown functions of this kind of context. */
+  protected abstract teardown(error: unknown): Promise<void>
+
   /**
-   * Runs `fn` inside this request context (and an app context, reused when one for the same
-   * app is active), then runs the teardown functions with the error that went unhandled.
+   * Runs `fn` inside this context (and an app context, reused when one for the same app is
+   * active), then runs the teardown functions with the error that went unhandled.
    */
   async run<T>(fn: () => Promise<T>, getError: () => unknown = () => undefined): Promise<T> {
     const outer = storage.getStore()
     const reuse = outer?.app.app === this.app ? outer.app : undefined
     const appContext = reuse ?? new AppContext(this.app)
     const body = () =>
-      storage.run({ app: appContext, request: this }, async () => {
+      storage.run(this.frame(appContext), async () => {
         try {
           return await fn()
         } finally {
-          await this.app.doTeardownRequest(this, getError())
-          await this.request.close()
+          await this.teardown(getError())
         }
       })
     if (reuse) return body()
@@ -121,16 +135,46 @@ export class RequestContext {
   }
 }
 
+/** The request context: the request, its URL match and per-request hooks. */
+export class RequestContext extends RoutedContext<Request> {
+  constructor(app: Flagon, request: Request) {
+    super(app, request, request, false)
+  }
+
+  get request(): Request {
+    return this.wrapper
+  }
+
+  protected frame(appContext: AppContext): ContextFrame {
+    return { app: appContext, request: this }
+  }
+
+  protected async teardown(error: unknown): Promise<void> {
+    await this.app.doTeardownRequest(this, error)
+    await this.wrapper.close()
+  }
+}
+
+/** The websocket context: the websocket, its URL match and per-websocket hooks. */
+export class WebsocketContext extends RoutedContext<Websocket> {
+  constructor(app: Flagon, websocket: Websocket) {
+    super(app, websocket, websocket.handshake, true)
+  }
+
+  get websocket(): Websocket {
+    return this.wrapper
+  }
+
+  protected frame(appContext: AppContext): ContextFrame {
+    return { app: appContext, websocket: this }
+  }
+
+  protected async teardown(error: unknown): Promise<void> {
+    await this.app.doTeardownWebsocket(this, error)
+  }
+}
+
 /** Runs `fn` in a given frame; used to carry a context into callbacks (`copyCurrentRequestContext`). */
 export function runInFrame<T>(frame: ContextFrame, fn: () => T): T {
   return storage.run(frame, fn)
-}
-
-function blueprintsOf(endpoint: string | null): string[] {
-  if (!endpoint) return []
-  const dot = endpoint.lastIndexOf('.')
-  if (dot === -1) return []
-  const name = endpoint.slice(0, dot)
-  const parts = name.split('.')
-  return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'))
 }

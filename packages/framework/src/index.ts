@@ -1,8 +1,8 @@
 /**
  * @flagon/framework: an async web microframework for TypeScript on Node.js, modelled on Quart.
  *
- * Grouped as a user meets it: the app · routing · hooks and contexts · requests and responses ·
- * errors · signals · testing.
+ * Grouped as a user meets it: the app · routing · contexts and proxies · requests and responses ·
+ * websockets · errors · signals · testing.
  */
 
 // The app and its configuration
@@ -14,26 +14,10 @@ export {
   type RegisterBlueprintOptions,
 } from './blueprint.js'
 export { Config, ConfigError, ConfigFileError, defaultConfig, type FlagonConfig } from './config.js'
-export { AppContext, RequestContext } from './context.js'
-// Errors
-export * from './exceptions.js'
-export { Globals } from './globals/g.js'
-// Contexts and the proxies that read them
-export { ContextError, currentApp, g, hasAppContext, hasRequestContext, request } from './globals/proxies.js'
-export { makeResponse } from './helpers/make-response.js'
-export { redirect } from './helpers/redirect.js'
-export {
-  afterThisRequest,
-  copyCurrentAppContext,
-  copyCurrentRequestContext,
-} from './helpers/request-hooks.js'
-export { type UrlForValues, urlFor } from './helpers/url-for.js'
-export { DefaultJSONProvider, type JSONProvider, jsonify, jsonResponse } from './json.js'
-export { ViewReturnError } from './lifecycle/make-response.js'
 export type { Logger } from './logging.js'
-export { type Converter, type ConverterClass, ValidationError } from './routing/converters.js'
-export { BuildError } from './routing/errors.js'
-export type { RouteParams } from './routing/params.js'
+export type { ListenOptions, RunOptions } from './server/listen.js'
+export type { ServingFn, WhileServingFn } from './server/lifespan.js'
+
 // Routing
 export type {
   AfterRequestFn,
@@ -47,21 +31,58 @@ export type {
   ViewResult,
   WebsocketHandler,
 } from './scaffold.js'
-export type { ServingFn, WhileServingFn } from './server/lifespan.js'
-export type { ListenOptions, RunOptions } from './server/listen.js'
+export type { RouteParams } from './routing/params.js'
+export { BuildError } from './routing/errors.js'
+export { type Converter, type ConverterClass, ValidationError } from './routing/converters.js'
+export { urlFor, type UrlForValues } from './helpers/url-for.js'
+
+// Contexts and the proxies that read them
+export {
+  ContextError,
+  currentApp,
+  g,
+  hasAppContext,
+  hasRequestContext,
+  hasWebsocketContext,
+  request,
+  websocket,
+} from './globals/proxies.js'
+export { Globals } from './globals/g.js'
+export { AppContext, RequestContext, WebsocketContext } from './context.js'
+export {
+  afterThisRequest,
+  copyCurrentAppContext,
+  copyCurrentRequestContext,
+} from './helpers/request-hooks.js'
+
+// Requests and responses
+export { Request, type RequestInit } from './wrappers/request.js'
+export { MultiDict } from './wrappers/multidict.js'
+export { UploadedFile } from './wrappers/files.js'
+export { escapeHtml as escape, Response, type ResponseBody, type ResponseInit } from './wrappers/response.js'
+export type { CookieOptions, DeleteCookieOptions } from './wrappers/set-cookie.js'
+export { ViewReturnError } from './lifecycle/make-response.js'
+export { makeResponse } from './helpers/make-response.js'
+export { DefaultJSONProvider, type JSONProvider, jsonify, jsonResponse } from './json.js'
+export { redirect } from './helpers/redirect.js'
+
+// Websockets
+export { type AcceptOptions, Websocket, WebsocketDisconnect } from './wrappers/websocket.js'
+
+// Errors
+export * from './exceptions.js'
+
 // Signals
 export * from './signals.js'
+
 // Testing
 export {
   CookieJar,
   type RequestOptions as TestRequestInit,
   TestClient,
   TestResponse,
+  TestWebsocket,
+  type TestWebsocketOptions,
+  WebsocketResponseError,
 } from './testing/client.js'
 export type { TestRequestOptions } from './testing/request-context.js'
-export { UploadedFile } from './wrappers/files.js'
-export { MultiDict } from './wrappers/multidict.js'
-// Requests and responses
-export { Request, type RequestInit } from './wrappers/request.js'
-export { escapeHtml as escape, Response, type ResponseBody, type ResponseInit } from './wrappers/response.js'
-export type { CookieOptions, DeleteCookieOptions } from './wrappers/set-cookie.js'

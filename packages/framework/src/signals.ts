@@ -42,3 +42,9 @@ export const requestFinished = new Signal<{ response: import('./wrappers/respons
 export const requestTearingDown = new Signal<{ error: unknown }>('requestTearingDown')
 export const gotRequestException = new Signal<{ error: unknown }>('gotRequestException')
 export const gotServingException = new Signal<{ error: unknown }>('gotServingException')
+export const websocketStarted = new Signal('websocketStarted')
+export const websocketFinished = new Signal<{
+  response: import('./wrappers/response.js').Response | undefined
+}>('websocketFinished')
+export const websocketTearingDown = new Signal<{ error: unknown }>('websocketTearingDown')
+export const gotWebsocketException = new Signal<{ error: unknown }>('gotWebsocketException')

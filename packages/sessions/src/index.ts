@@ -1,7 +1,53 @@
 /**
  * @flagon/sessions: Flask/Quart-compatible sessions for any Node host.
  *
- * The package knows nothing of the framework: it types the little it needs from
- * its host (app, request, response) structurally, in `interface.ts`.
+ * The package knows nothing of the framework: it types the little it needs from its host (app, request,
+ * response) structurally, in `interface.ts`. Cookies it signs open in Flask and Quart, and theirs open here.
  */
-export type { SessionApp, SessionCookieOptions, SessionRequest, SessionResponse } from './interface.js'
+
+// interfaces
+export { SecureCookieSessionInterface } from './cookie.js'
+export type {
+  Awaitable,
+  SameSite,
+  SessionApp,
+  SessionConfig,
+  SessionCookieOptions,
+  SessionInterfaceOptions,
+  SessionRequest,
+  SessionResponse,
+} from './interface.js'
+export { SessionInterface } from './interface.js'
+export type { HasHTML } from './markup.js'
+// tags
+export { escape, hasHTML, Markup } from './markup.js'
+export type { SessionData, SessionInit, SessionKey, SessionValue } from './session.js'
+// sessions
+export { NullSession, Session, SessionUnavailableError } from './session.js'
+// signing
+export { base64UrlDecode, base64UrlEncode, bytesToInt, intToBytes, wantBytes } from './signing/encoding.js'
+export { BadData, BadPayload, BadSignature, BadTimeSignature, SignatureExpired } from './signing/errors.js'
+export type { CompactJsonOptions, TextSerializer } from './signing/json.js'
+export { compactJson, compactJsonSerializer, compareCodePoints, quoteJson } from './signing/json.js'
+export type { URLSafeTimedSerializerOptions } from './signing/serializer.js'
+export { URLSafeTimedSerializer } from './signing/serializer.js'
+export type { KeyDerivation, SecretKey, SignerOptions } from './signing/signer.js'
+export { Signer } from './signing/signer.js'
+export type { Timestamped, TimestampSignerOptions } from './signing/timed.js'
+export { TimestampSigner } from './signing/timed.js'
+export type { JSONTagClass, RegisterTagOptions, TaggedJSONSerializerOptions } from './tag.js'
+export {
+  JSONTag,
+  PassDict,
+  PassList,
+  sessionJsonSerializer,
+  TagBytes,
+  TagDateTime,
+  TagDict,
+  TaggedJSONSerializer,
+  TagMarkup,
+  TagTuple,
+  TagUUID,
+} from './tag.js'
+export { Tuple, tuple } from './tuple.js'
+export { UUID } from './uuid.js'

@@ -87,6 +87,12 @@ export interface FlagonConfig {
   SHUTDOWN_TIMEOUT: number
   /** Host names requests may use; `null` accepts any (inherited from Flask 3.1). */
   TRUSTED_HOSTS: string[] | null
+  /** The largest websocket message accepted, in bytes; a bigger one closes the socket with 1009. */
+  WEBSOCKET_MAX_MESSAGE_SIZE: number
+  /** Seconds between pings to each websocket; a peer that has not answered the last one is dropped. `null`: no pings. */
+  WEBSOCKET_PING_INTERVAL: number | null
+  /** Seconds open websockets get to finish on shutdown before they are closed with 1001. */
+  WEBSOCKET_SHUTDOWN_GRACE: number
   /** Your own keys: UPPERCASE by convention, and the loaders load only those. */
   [key: string]: unknown
 }
@@ -141,4 +147,8 @@ export const defaultConfig: Readonly<FlagonConfig> = Object.freeze({
   JSONIFY_MIMETYPE: 'application/json',
   SHUTDOWN_TIMEOUT: 30,
   TRUSTED_HOSTS: null,
+  // Hypercorn's default message limit; pings every 20 s catch dead peers within 40 s.
+  WEBSOCKET_MAX_MESSAGE_SIZE: 16 * 1024 * 1024,
+  WEBSOCKET_PING_INTERVAL: 20,
+  WEBSOCKET_SHUTDOWN_GRACE: 5,
 })

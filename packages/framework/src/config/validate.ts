@@ -109,6 +109,9 @@ export const rules: Readonly<Record<KnownConfigKey, Rule>> = {
   JSONIFY_MIMETYPE: mediaType,
   SHUTDOWN_TIMEOUT: seconds,
   TRUSTED_HOSTS: orNull(stringList),
+  WEBSOCKET_MAX_MESSAGE_SIZE: bytes,
+  WEBSOCKET_PING_INTERVAL: orNull(seconds, ' (no pings)'),
+  WEBSOCKET_SHUTDOWN_GRACE: seconds,
 }
 
 /** The keys Flagon knows, in `defaultConfig`'s order. */

@@ -5,19 +5,23 @@
 import type { Flagon } from '../app.js'
 import { currentFrame } from '../context.js'
 import type { Request } from '../wrappers/request.js'
+import type { Websocket } from '../wrappers/websocket.js'
 import type { Globals } from './g.js'
 
 /** Thrown when a proxy is used where its context does not exist. */
 export class ContextError extends Error {
   constructor(
     readonly proxy: string,
-    readonly context: 'app' | 'request',
+    readonly context: 'app' | 'request' | 'websocket',
   ) {
     super(
       context === 'request'
         ? `\`${proxy}\` was used outside a request context. It exists only while a request is handled; ` +
             "in a test or script, create one with app.testRequestContext('/path')."
-        : `\`${proxy}\` was used outside an app context. It exists while a request is handled, ` +
+        : context === 'websocket'
+          ? `\`${proxy}\` was used outside a websocket context. It exists only inside a websocket handler ` +
+            'and the hooks it runs (beforeWebsocket, afterWebsocket, teardownWebsocket).'
+          : `\`${proxy}\` was used outside an app context. It exists while a request is handled, ` +
             'or inside app.appContext().run(() => …) in a test or script.',
     )
     this.name = 'ContextError'
@@ -30,6 +34,18 @@ export const request: Request = proxyOf(() => {
   if (!ctx) throw new ContextError('request', 'request')
   return ctx.request
 })
+
+/** The websocket being served now. */
+export const websocket: Websocket = proxyOf(() => {
+  const ctx = currentFrame()?.websocket
+  if (!ctx) throw new ContextError('websocket', 'websocket')
+  return ctx.websocket
+})
+
+/** True inside a websocket context. */
+export function hasWebsocketContext(): boolean {
+  return currentFrame()?.websocket !== undefined
+}
 
 /** The app handling the current request (or the app of the current app context). */
 export const currentApp: Flagon = proxyOf(() => {

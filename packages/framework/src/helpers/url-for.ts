@@ -29,7 +29,7 @@ export function urlFor(endpoint: string, values: UrlForValues = {}): string {
   const frame = currentFrame()
   if (!frame) throw new ContextError('urlFor', 'app')
   const app = frame.app.app
-  const request = frame.request?.request
+  const request = frame.request?.request ?? frame.websocket?.handshake
   const { _external, _scheme, _anchor, _method, ...rest } = values
   if (endpoint.startsWith('.')) {
     const blueprint = request?.endpoint?.includes('.')

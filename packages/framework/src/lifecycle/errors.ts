@@ -3,17 +3,21 @@
  * blueprint first), the HTTPException's own page, or, for an error nobody handled, a logged 500.
  */
 import type { Flagon } from '../app.js'
-import type { RequestContext } from '../context.js'
+import { type RequestContext, WebsocketContext } from '../context.js'
 import { HTTPException, InternalServerError, RequestRedirect } from '../exceptions.js'
 import type { ErrorHandlerFn, ViewResult } from '../scaffold.js'
-import { gotRequestException } from '../signals.js'
+import { gotRequestException, gotWebsocketException } from '../signals.js'
 import { escapeHtml, Response } from '../wrappers/response.js'
 
 /**
  * Handles an error raised by a beforeRequest hook or the view: returns what answers it, or
  * rethrows it when no handler takes it (then `handleException` makes it a 500).
  */
-export async function handleUserError(app: Flagon, ctx: RequestContext, error: unknown): Promise<ViewResult> {
+export async function handleUserError(
+  app: Flagon,
+  ctx: { readonly blueprints: readonly string[] },
+  error: unknown,
+): Promise<ViewResult> {
   if (error instanceof HTTPException && !app.config.TRAP_HTTP_EXCEPTIONS) {
     // Redirects made by the router are the router's answer, never the user's to handle (Flask).
     if (error instanceof RequestRedirect) return error.getResponse()
@@ -29,9 +33,19 @@ export async function handleUserError(app: Flagon, ctx: RequestContext, error: u
  * The last resort for an error nothing handled: signal it, log it with its stack once, and
  * answer 500 (through a registered 500 handler if there is one). In DEBUG the body shows the stack.
  */
-export async function handleException(app: Flagon, ctx: RequestContext, error: unknown): Promise<ViewResult> {
-  await gotRequestException.send(app, { error })
-  app.logger.error(`Exception on request ${ctx.request.method} ${ctx.request.path}`, error)
+export async function handleException(
+  app: Flagon,
+  ctx: RequestContext | WebsocketContext,
+  error: unknown,
+): Promise<ViewResult> {
+  const { handshake } = ctx
+  if (ctx instanceof WebsocketContext) {
+    await gotWebsocketException.send(app, { error })
+    app.logger.error(`Exception on websocket ${handshake.path}`, error)
+  } else {
+    await gotRequestException.send(app, { error })
+    app.logger.error(`Exception on request ${handshake.method} ${handshake.path}`, error)
+  }
   const serverError = new InternalServerError(undefined, { cause: error })
   const handler = findErrorHandler(app, serverError, ctx.blueprints)
   if (handler) return handler(serverError)

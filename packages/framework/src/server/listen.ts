@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Flagon } from '../app.js'
+import type { Websocket } from '../wrappers/websocket.js'
 
 /** Where to listen. */
 export interface ListenOptions {
@@ -26,6 +27,7 @@ export async function listen(app: Flagon, options: ListenOptions): Promise<Serve
   const { host, port } = address(app, options)
   await app.startServing()
   const server = createServer(app.handler)
+  server.on('upgrade', app.upgradeHandler)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => {
@@ -57,6 +59,22 @@ export async function closeGracefully(server: Server, timeoutSeconds: number): P
   clearTimeout(timer)
   await closed
   clearInterval(sweeper)
+}
+
+/**
+ * Gives open websockets `graceSeconds` to end on their own, then closes the rest with 1001
+ * (going away) and waits for them to finish.
+ */
+export async function closeWebsockets(open: ReadonlySet<Websocket>, graceSeconds: number): Promise<void> {
+  const deadline = Date.now() + graceSeconds * 1000
+  while (open.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25))
+  for (const websocket of open) {
+    if (websocket.accepted && !websocket.closed) websocket.close(1001, 'Server shutting down').catch(() => {})
+    else websocket.socket?.terminate()
+  }
+  // Handlers get a moment to see the close and end; one that never ends does not hold up the shutdown.
+  const finish = Date.now() + 2000
+  while (open.size > 0 && Date.now() < finish) await new Promise((r) => setTimeout(r, 10))
 }
 
 /** The development server: listen, log, and shut down gracefully on SIGINT or SIGTERM. */

@@ -10,16 +10,18 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Readable } from 'node:stream'
+import { type Duplex, Readable } from 'node:stream'
 import { type Dispatcher, Pool } from 'undici'
 import { CookieJar } from './cookie-jar.js'
 import { type BodyOptions, encodeBody } from './encode-body.js'
 import { TestResponse } from './response.js'
+import { connectWebsocket, type TestWebsocket, type TestWebsocketOptions } from './websocket.js'
 
 export type { CookieFilter, StoredCookie } from './cookie-jar.js'
 export { CookieJar } from './cookie-jar.js'
 export type { BodyOptions, FormFields, TestFile } from './encode-body.js'
 export { TestResponse } from './response.js'
+export { TestWebsocket, type TestWebsocketOptions, WebsocketResponseError } from './websocket.js'
 
 /** What the test client needs of an app: its config, its node handler and its lifespan. */
 export interface TestableApp {
@@ -27,6 +29,8 @@ export interface TestableApp {
   readonly config: Record<string, unknown>
   /** Serves one request, as given to `node:http`'s `createServer`. */
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void
+  /** Serves websocket handshakes (the server's `upgrade` event), when the app has websockets. */
+  readonly upgradeHandler?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void
   /** Runs the start-up half of the lifespan (`beforeServing`, `whileServing`). */
   startServing(): Promise<void>
   /** Runs the shut-down half of the lifespan (`afterServing`). */
@@ -289,12 +293,41 @@ export class TestClient {
     })
   }
 
+  /**
+   * Opens a websocket to the app, carrying the client's cookies; the Set-Cookie headers of the
+   * handshake (or of its rejection) reach the cookie jar.
+   * @example
+   * const ws = await client.websocket('/ws/lobby')
+   * await ws.send('hi')
+   * expect(await ws.receive()).toBe('lobby: hi')
+   * await ws.close()
+   * @throws WebsocketResponseError when the app rejects the handshake with an HTTP response.
+   */
+  async websocket(path: string, options: TestWebsocketOptions = {}): Promise<TestWebsocket> {
+    const { server } = await this.#serve()
+    const { port } = server.address() as AddressInfo
+    const url = this.#url(path, undefined, options.headers?.host ?? null)
+    const headers: Record<string, string> = { host: url.host, 'user-agent': 'Flagon', ...options.headers }
+    const jarCookies = this.#useCookies ? this.cookies.cookieHeader(url) : undefined
+    if (jarCookies !== undefined)
+      headers.cookie = headers.cookie ? `${headers.cookie}; ${jarCookies}` : jarCookies
+    return connectWebsocket(
+      `ws://127.0.0.1:${port}${url.pathname}${url.search}`,
+      headers,
+      options.subprotocols ?? [],
+      (cookies) => {
+        if (this.#useCookies) this.cookies.receive(url, cookies)
+      },
+    )
+  }
+
   #serve(): Promise<{ server: Server; pool: Pool }> {
     if (this.#closed) {
       return Promise.reject(new Error('This test client was closed; make a new one with app.testClient().'))
     }
     this.#serving ??= (async () => {
       const server = createServer(this.#app.handler)
+      if (this.#app.upgradeHandler) server.on('upgrade', this.#app.upgradeHandler)
       // Neither the server nor its connections may keep a test run alive; undici refs its own
       // socket while a request is in flight, which is all the liveness needed.
       server.on('connection', (socket) => socket.unref())

@@ -40,6 +40,9 @@ const defaults: Array<[key: string, value: unknown]> = [
   ['JSONIFY_MIMETYPE', 'application/json'],
   ['SHUTDOWN_TIMEOUT', 30],
   ['TRUSTED_HOSTS', null],
+  ['WEBSOCKET_MAX_MESSAGE_SIZE', 16 * 1024 * 1024],
+  ['WEBSOCKET_PING_INTERVAL', 20],
+  ['WEBSOCKET_SHUTDOWN_GRACE', 5],
 ]
 
 describe('the default config', () => {

@@ -1,0 +1,129 @@
+/**
+ * The websocket lifecycle, in Quart's order (quart-behaviour.md §2.3), with the session rules of DESIGN.md:
+ *   1. push contexts and match the URL against websocket rules                     (context.ts)
+ *   2. websocketStarted → url value preprocessors → beforeWebsocket (a value rejects the handshake)
+ *   3. the handler, or the routing error it would have met
+ *   4. afterThisRequest → afterWebsocket (with the rejection response, or undefined) → (session save)
+ *   5. websocketFinished; the rejection is sent, or the socket closed; teardownWebsocket as the contexts pop
+ * Before acceptance a response (or an HTTPException) rejects the handshake; after it, the socket
+ * closes with 1000, or 1011 when the handler failed (Quart sends 1000, hiding the failure).
+ */
+import type { Flagon } from '../app.js'
+import { WebsocketContext } from '../context.js'
+import { Forbidden, InternalServerError } from '../exceptions.js'
+import type { ViewResult } from '../scaffold.js'
+import { websocketFinished, websocketStarted } from '../signals.js'
+import type { Response } from '../wrappers/response.js'
+import { type Websocket, WebsocketDisconnect } from '../wrappers/websocket.js'
+import { handleException, handleUserError } from './errors.js'
+import { afterOrder, beforeOrder } from './hooks.js'
+import { makeResponse } from './make-response.js'
+
+/** Sends an HTTP response instead of completing the handshake. */
+export type Reject = (response: Response) => Promise<void>
+
+/** Handles one websocket from handshake to teardown. */
+export async function handleWebsocket(app: Flagon, websocket: Websocket, reject: Reject): Promise<void> {
+  const ctx = new WebsocketContext(app, websocket)
+  let unhandled: unknown
+  await ctx.run(
+    async () => {
+      let response: Response | undefined
+      try {
+        response = await fullDispatch(app, ctx)
+      } catch (error) {
+        unhandled = error
+        const answer = await handleException(app, ctx, error)
+        response = websocket.accepted ? undefined : await finalize(app, ctx, answer, true)
+      }
+      await conclude(app, ctx, response, unhandled !== undefined, reject)
+    },
+    () => unhandled,
+  )
+}
+
+async function fullDispatch(app: Flagon, ctx: WebsocketContext): Promise<Response | undefined> {
+  let result: ViewResult
+  try {
+    if (websocketStarted.hasReceivers) await websocketStarted.send(app)
+    result = (await preprocess(app, ctx)) ?? (await dispatch(app, ctx))
+  } catch (error) {
+    // A client that went away is the normal end of a conversation, not an error.
+    if (error instanceof WebsocketDisconnect) return undefined
+    result = await handleUserError(app, ctx, error)
+  }
+  return finalize(app, ctx, result, false)
+}
+
+async function preprocess(app: Flagon, ctx: WebsocketContext): Promise<ViewResult> {
+  const { blueprints } = ctx
+  for (const fn of beforeOrder(app.urlValuePreprocessors, blueprints)) {
+    await fn(ctx.handshake.endpoint, ctx.match.params)
+  }
+  for (const fn of beforeOrder(app.beforeWebsocketFuncs, blueprints)) {
+    const result = await fn()
+    if (result !== undefined && result !== null) return result
+  }
+  return undefined
+}
+
+async function dispatch(app: Flagon, ctx: WebsocketContext): Promise<ViewResult> {
+  const { match } = ctx
+  if (match.routingError) throw match.routingError
+  const handler = app.viewFunctions.get(match.rule!.endpoint)!
+  return handler(match.params)
+}
+
+/**
+ * The response a handler's value makes (none for undefined), through the after-functions.
+ * A value returned after acceptance cannot be sent; it is discarded, as in Quart.
+ */
+async function finalize(
+  app: Flagon,
+  ctx: WebsocketContext,
+  result: ViewResult,
+  fromErrorHandler: boolean,
+): Promise<Response | undefined> {
+  let response =
+    result === undefined || result === null
+      ? undefined
+      : await makeResponse(result, { endpoint: ctx.handshake.endpoint, json: (v) => app.jsonResponse(v) })
+  try {
+    for (const fn of ctx.afterRequestFuncs) if (response) response = (await fn(response)) ?? response
+    for (const fn of afterOrder(app.afterWebsocketFuncs, ctx.blueprints))
+      response = (await fn(response)) ?? response
+    if (websocketFinished.hasReceivers) await websocketFinished.send(app, { response })
+  } catch (error) {
+    if (!fromErrorHandler) throw error
+    app.logger.error('Websocket finalizing errored', error)
+  }
+  return response
+}
+
+/** Sends the rejection, or closes the accepted socket the handler left open. */
+async function conclude(
+  app: Flagon,
+  ctx: WebsocketContext,
+  response: Response | undefined,
+  failed: boolean,
+  reject: Reject,
+): Promise<void> {
+  const { websocket } = ctx
+  if (websocket.accepted) {
+    if (!websocket.closed) await websocket.close(failed ? 1011 : 1000, failed ? 'Internal error' : '')
+    return
+  }
+  if (websocket.closedBeforeAccept) {
+    // Hypercorn's answer to a close before the handshake completed.
+    await reject(response ?? new Forbidden().getResponse())
+    return
+  }
+  if (!response) {
+    app.logger.error(
+      `The websocket handler for ${ctx.handshake.path} returned without accepting or rejecting the connection; ` +
+        'call websocket.accept(), or return a response to reject it.',
+    )
+    response = new InternalServerError().getResponse()
+  }
+  await reject(response)
+}

@@ -1,0 +1,275 @@
+/**
+ * `Websocket`: what a websocket handler talks through (the `websocket` proxy). It reads like the
+ * handshake request (path, args, headers, cookies …) and adds Quart's conversation: `accept()`,
+ * `receive()`, `send()`, JSON helpers, `close()` and async iteration over incoming messages.
+ * The first send or receive accepts implicitly, as in Quart.
+ */
+import type { WebSocket as WsSocket } from 'ws'
+import type { HeadersInit } from '../web-types.js'
+import type { Request } from './request.js'
+
+/** Thrown by `receive()` (and `send()`) once the connection has closed; carries the close code. */
+export class WebsocketDisconnect extends Error {
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+  ) {
+    super(`The websocket closed with code ${code}${reason ? ` (${reason})` : ''}.`)
+    this.name = 'WebsocketDisconnect'
+  }
+}
+
+/** Options of `websocket.accept()`. */
+export interface AcceptOptions {
+  /** Extra headers for the 101 response. */
+  headers?: HeadersInit
+  /** The subprotocol chosen from `requestedSubprotocols`. */
+  subprotocol?: string
+}
+
+/** Completes the handshake; supplied by the server adapter. */
+export type Acceptor = (options: AcceptOptions) => Promise<WsSocket>
+
+type Message = string | Uint8Array
+
+// Stop reading from a client whose messages the handler is not consuming, and read on again
+// once it has caught up: the queue never grows without bound.
+const PAUSE_AT = 64
+const RESUME_AT = 16
+
+/** The websocket of the current connection. */
+export class Websocket implements AsyncIterable<Message> {
+  readonly #accept: Acceptor
+  #socket: WsSocket | undefined
+  #accepting: Promise<WsSocket> | undefined
+  readonly #queue: Message[] = []
+  readonly #waiters: Array<{ resolve: (m: Message) => void; reject: (e: unknown) => void }> = []
+  #closed: WebsocketDisconnect | undefined
+  #closedBeforeAccept = false
+  readonly #controller = new AbortController()
+
+  constructor(
+    /** The HTTP request that asked for the upgrade. */
+    readonly handshake: Request,
+    accept: Acceptor,
+  ) {
+    this.#accept = accept
+  }
+
+  get path(): string {
+    return this.handshake.path
+  }
+  get rawPath(): string {
+    return this.handshake.rawPath
+  }
+  get queryString(): string {
+    return this.handshake.queryString
+  }
+  get fullPath(): string {
+    return this.handshake.fullPath
+  }
+  /** The URL with the `ws`/`wss` scheme. */
+  get url(): string {
+    return `${this.scheme}${this.handshake.url.slice(this.handshake.scheme.length)}`
+  }
+  get host(): string {
+    return this.handshake.host
+  }
+  get rootPath(): string {
+    return this.handshake.rootPath
+  }
+  /** `ws`, or `wss` over TLS. */
+  get scheme(): 'ws' | 'wss' {
+    return this.handshake.scheme === 'https' ? 'wss' : 'ws'
+  }
+  get isSecure(): boolean {
+    return this.handshake.isSecure
+  }
+  get args() {
+    return this.handshake.args
+  }
+  get headers(): Headers {
+    return this.handshake.headers
+  }
+  get cookies(): ReadonlyMap<string, string> {
+    return this.handshake.cookies
+  }
+  get remoteAddr(): string | null {
+    return this.handshake.remoteAddr
+  }
+  get userAgent() {
+    return this.handshake.userAgent
+  }
+  get origin() {
+    return this.handshake.origin
+  }
+  get authorization() {
+    return this.handshake.authorization
+  }
+  get endpoint(): string | null {
+    return this.handshake.endpoint
+  }
+  get viewArgs(): Record<string, unknown> | null {
+    return this.handshake.viewArgs
+  }
+  get blueprint(): string | null {
+    return this.handshake.blueprint
+  }
+  get blueprints(): string[] {
+    return this.handshake.blueprints
+  }
+
+  /** The subprotocols the client offered (`Sec-WebSocket-Protocol`), readable before accepting. */
+  get requestedSubprotocols(): string[] {
+    const header = this.handshake.headers.get('sec-websocket-protocol')
+    return header
+      ? header
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean)
+      : []
+  }
+
+  /** True once the handshake has completed. */
+  get accepted(): boolean {
+    return this.#socket !== undefined
+  }
+
+  /** True when the handler closed the socket before accepting it (the client then gets a 403). */
+  get closedBeforeAccept(): boolean {
+    return this.#closedBeforeAccept
+  }
+
+  /** Aborted when the connection closes, whoever closed it. */
+  get signal(): AbortSignal {
+    return this.#controller.signal
+  }
+
+  /** The close code and reason once closed, else undefined. */
+  get closed(): WebsocketDisconnect | undefined {
+    return this.#closed
+  }
+
+  /**
+   * Completes the handshake. Calling it again does nothing; `send` and `receive` call it for you.
+   * @throws WebsocketDisconnect when the socket was closed before it was accepted.
+   */
+  async accept(options: AcceptOptions = {}): Promise<void> {
+    await this.#ensureAccepted(options)
+  }
+
+  /**
+   * The next message: a string for a text frame, a Uint8Array for a binary one.
+   * @throws WebsocketDisconnect once the connection has closed.
+   */
+  async receive(): Promise<Message> {
+    const socket = await this.#ensureAccepted()
+    const next = this.#queue.shift()
+    if (next !== undefined) {
+      if (this.#queue.length <= RESUME_AT && socket.isPaused) socket.resume()
+      return next
+    }
+    if (this.#closed) throw this.#closed
+    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }))
+  }
+
+  /** The next message, parsed as JSON. */
+  async receiveJson(): Promise<unknown> {
+    const message = await this.receive()
+    return JSON.parse(typeof message === 'string' ? message : new TextDecoder().decode(message))
+  }
+
+  /**
+   * Sends a text (string) or binary frame; resolves once the frame has been handed to the network,
+   * so a fast sender cannot buffer without bound.
+   * @throws WebsocketDisconnect once the connection has closed.
+   */
+  async send(data: string | Uint8Array | ArrayBuffer): Promise<void> {
+    const socket = await this.#ensureAccepted()
+    if (this.#closed) throw this.#closed
+    await new Promise<void>((resolve, reject) => {
+      socket.send(data, { binary: typeof data !== 'string' }, (error) => {
+        if (error) reject(this.#closed ?? error)
+        else resolve()
+      })
+    })
+  }
+
+  /** Sends `value` as a JSON text frame. */
+  async sendJson(value: unknown): Promise<void> {
+    await this.send(JSON.stringify(value))
+  }
+
+  /**
+   * Closes the connection. Before acceptance the client gets an HTTP 403 instead (Quart's behaviour).
+   * @throws Error when the websocket is already closed.
+   */
+  async close(code = 1000, reason = ''): Promise<void> {
+    if (this.#closedBeforeAccept || this.#closed) {
+      throw new Error('The websocket is already closed; it can be closed only once.')
+    }
+    if (!this.#socket) {
+      this.#closedBeforeAccept = true
+      this.#markClosed(code, reason)
+      return
+    }
+    const socket = this.#socket
+    const done = new Promise<void>((resolve) => socket.once('close', () => resolve()))
+    socket.close(code, reason)
+    this.#markClosed(code, reason)
+    await done
+  }
+
+  /** Iterates over incoming messages until the connection closes. */
+  async *[Symbol.asyncIterator](): AsyncIterator<Message> {
+    for (;;) {
+      try {
+        yield await this.receive()
+      } catch (error) {
+        if (error instanceof WebsocketDisconnect) return
+        throw error
+      }
+    }
+  }
+
+  /** The open socket, when accepted; for the server adapter. @internal */
+  get socket(): WsSocket | undefined {
+    return this.#socket
+  }
+
+  async #ensureAccepted(options: AcceptOptions = {}): Promise<WsSocket> {
+    if (this.#socket) return this.#socket
+    if (this.#closed) throw this.#closed
+    this.#accepting ??= this.#accept(options).then((socket) => this.#attach(socket))
+    return this.#accepting
+  }
+
+  #attach(socket: WsSocket): WsSocket {
+    this.#socket = socket
+    socket.on('message', (data, isBinary) => {
+      const message: Message = isBinary ? toBytes(data) : data.toString()
+      const waiter = this.#waiters.shift()
+      if (waiter) return waiter.resolve(message)
+      this.#queue.push(message)
+      if (this.#queue.length >= PAUSE_AT) socket.pause()
+    })
+    socket.on('close', (code, reason) => this.#markClosed(code, reason.toString()))
+    // ws reports protocol violations here and then closes the socket; the close event tells the handler.
+    socket.on('error', () => {})
+    return socket
+  }
+
+  #markClosed(code: number, reason: string): void {
+    if (this.#closed) return
+    this.#closed = new WebsocketDisconnect(code, reason)
+    for (const waiter of this.#waiters.splice(0)) waiter.reject(this.#closed)
+    this.#controller.abort(this.#closed)
+  }
+}
+
+function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data))
+  return data instanceof ArrayBuffer
+    ? new Uint8Array(data)
+    : new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+}

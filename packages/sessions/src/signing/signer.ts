@@ -1,0 +1,154 @@
+/**
+ * HMAC signing of a string, itsdangerous's `Signer` rebuilt: `value + sep + base64url(signature)`.
+ * The signing key is derived from the secret key and a salt; several secret keys may be given (oldest
+ * first) so that keys can be rotated: the newest signs, and every key verifies.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import { base64UrlDecode, base64UrlEncode, wantBytes } from './encoding.js'
+import { BadSignature } from './errors.js'
+
+/** A secret key: a string (its UTF-8 bytes) or raw bytes. */
+export type SecretKey = string | Uint8Array
+
+/**
+ * How the signing key is derived from the secret key and the salt, as itsdangerous names it:
+ * `'hmac'` = HMAC(secret, salt); `'concat'` = hash(salt + secret); `'django-concat'` =
+ * hash(salt + 'signer' + secret); `'none'` = the secret itself.
+ */
+export type KeyDerivation = 'hmac' | 'concat' | 'django-concat' | 'none'
+
+/** How a {@link Signer} signs; every field has itsdangerous's default. */
+export interface SignerOptions {
+  /** Namespaces the signatures; default `'itsdangerous.Signer'`. */
+  salt?: string | Uint8Array
+  /** Between the value and its signature; default `'.'`. It may not be a base64url character. */
+  sep?: string
+  /** Default `'django-concat'` (itsdangerous's); Flask's sessions use `'hmac'`. */
+  keyDerivation?: KeyDerivation
+  /** A `node:crypto` hash name; default `'sha1'`. */
+  digestMethod?: string
+}
+
+/**
+ * Signs strings and verifies them, byte-compatible with itsdangerous's `Signer`.
+ *
+ * @example
+ * const signer = new Signer(['old-key', 'new-key'], { salt: 'cookie-session', keyDerivation: 'hmac' })
+ * const signed = signer.sign('hello') // signed with 'new-key'
+ * signer.unsign(signed) // 'hello'
+ */
+export class Signer {
+  /** The secret keys, oldest first; the last one signs. */
+  readonly secretKeys: readonly Uint8Array[]
+  readonly salt: Uint8Array
+  readonly sep: string
+  readonly keyDerivation: KeyDerivation
+  readonly digestMethod: string
+
+  /**
+   * @throws TypeError when no secret key is given or the key derivation is unknown.
+   * @throws RangeError when `sep` is a character a signature may contain.
+   */
+  constructor(secretKey: SecretKey | Iterable<SecretKey>, options: SignerOptions = {}) {
+    this.secretKeys = keyList(secretKey)
+    if (this.secretKeys.length === 0) throw new TypeError('A Signer needs at least one secret key.')
+    this.salt = wantBytes(options.salt ?? 'itsdangerous.Signer')
+    this.sep = options.sep ?? '.'
+    if (/[A-Za-z0-9_=-]/.test(this.sep)) {
+      throw new RangeError(
+        `The separator ${JSON.stringify(this.sep)} may occur in a signature itself. ` +
+          "ASCII letters, digits, and '-_=' must not be used.",
+      )
+    }
+    this.keyDerivation = options.keyDerivation ?? 'django-concat'
+    if (!['hmac', 'concat', 'django-concat', 'none'].includes(this.keyDerivation)) {
+      throw new TypeError(`Unknown key derivation ${JSON.stringify(this.keyDerivation)}.`)
+    }
+    this.digestMethod = options.digestMethod ?? 'sha1'
+  }
+
+  /** The newest secret key, the one that signs. */
+  get secretKey(): Uint8Array {
+    return this.secretKeys[this.secretKeys.length - 1]!
+  }
+
+  /** The signing key for a secret key (the newest by default), by {@link Signer.keyDerivation}. */
+  deriveKey(secretKey: SecretKey = this.secretKey): Uint8Array {
+    const key = wantBytes(secretKey)
+    switch (this.keyDerivation) {
+      case 'hmac':
+        return createHmac(this.digestMethod, key).update(this.salt).digest()
+      case 'concat':
+        return createHash(this.digestMethod).update(this.salt).update(key).digest()
+      case 'django-concat':
+        return createHash(this.digestMethod).update(this.salt).update('signer').update(key).digest()
+      case 'none':
+        return key
+    }
+  }
+
+  /** The base64url signature of a value, made with the newest key. */
+  getSignature(value: string): string {
+    return base64UrlEncode(this.#mac(this.deriveKey(), value))
+  }
+
+  /** The value with its signature appended: `value + sep + signature`. */
+  sign(value: string): string {
+    return `${value}${this.sep}${this.getSignature(value)}`
+  }
+
+  /**
+   * Whether `signature` signs `value` under any of the secret keys, tried newest first.
+   * The comparison takes the same time wherever the bytes differ.
+   */
+  verifySignature(value: string, signature: string): boolean {
+    let given: Uint8Array
+    try {
+      given = base64UrlDecode(signature)
+    } catch {
+      return false
+    }
+    // Sign with the newest key but verify with every key, so that a rotation logs nobody out.
+    for (const secretKey of [...this.secretKeys].reverse()) {
+      const expected = this.#mac(this.deriveKey(secretKey), value)
+      if (expected.length === given.length && timingSafeEqual(expected, given)) return true
+    }
+    return false
+  }
+
+  /**
+   * The value of a signed string, once its signature is verified.
+   *
+   * @throws BadSignature when the separator is missing or the signature does not match; the error's
+   *   `payload` holds the unverified value.
+   */
+  unsign(signedValue: string): string {
+    const at = signedValue.lastIndexOf(this.sep)
+    if (at < 0) throw new BadSignature(`No ${JSON.stringify(this.sep)} found in value`)
+    const value = signedValue.slice(0, at)
+    const signature = signedValue.slice(at + this.sep.length)
+    if (this.verifySignature(value, signature)) return value
+    throw new BadSignature(`Signature ${JSON.stringify(signature)} does not match`, value)
+  }
+
+  /** Whether a signed string is intact (its signature verifies). */
+  validate(signedValue: string): boolean {
+    try {
+      this.unsign(signedValue)
+      return true
+    } catch (error) {
+      if (error instanceof BadSignature) return false
+      throw error
+    }
+  }
+
+  #mac(key: Uint8Array, value: string): Buffer {
+    return createHmac(this.digestMethod, key).update(value, 'utf8').digest()
+  }
+}
+
+// itsdangerous's _make_keys_list: one key, or a list of keys oldest first.
+function keyList(secretKey: SecretKey | Iterable<SecretKey>): Uint8Array[] {
+  if (typeof secretKey === 'string' || secretKey instanceof Uint8Array) return [wantBytes(secretKey)]
+  return Array.from(secretKey, wantBytes)
+}

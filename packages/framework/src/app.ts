@@ -8,6 +8,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { basename, dirname, extname } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { fileURLToPath } from 'node:url'
+import { SecureCookieSessionInterface, type Session, type SessionInterface } from '@flagon/sessions'
 import type { Blueprint, RegisterBlueprintOptions } from './blueprint.js'
 import { Config, type FlagonConfig } from './config.js'
 import { AppContext, RequestContext, type UrlMatch, type WebsocketContext } from './context.js'
@@ -34,6 +35,7 @@ import { upgradeHandler } from './server/upgrade.js'
 import { requestTearingDown, websocketTearingDown } from './signals.js'
 import { TestClient, withTestApp } from './testing/client.js'
 import { buildTestRequest, type TestRequestOptions } from './testing/request-context.js'
+import { runSessionTransaction, type SessionTransactionFn } from './testing/session-transaction.js'
 import type { Request } from './wrappers/request.js'
 import type { Response } from './wrappers/response.js'
 import type { Websocket } from './wrappers/websocket.js'
@@ -69,6 +71,8 @@ export class Flagon extends Scaffold {
   readonly #lifespan = new Lifespan(this)
   readonly #servers = new Set<Server>()
   logger: Logger
+  /** Opens and saves sessions; signed cookies by default, as in Quart. Replace it with any SessionInterface. */
+  sessionInterface: SessionInterface = new SecureCookieSessionInterface()
   /** Lazily made so that config set after construction (DEBUG) is seen. */
   #handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined
   #upgradeHandler: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | undefined
@@ -84,6 +88,39 @@ export class Flagon extends Scaffold {
     this.config = new Config(this.rootPath) as Config & FlagonConfig
     this.urlMap = new UrlMap({ hostMatching: options.hostMatching ?? false })
     this.logger = createLogger(this.name, () => (this.config.DEBUG ? 'debug' : 'info'))
+  }
+
+  /** `SECRET_KEY`: the key sessions are signed with. */
+  get secretKey(): string | Uint8Array | null {
+    return this.config.SECRET_KEY
+  }
+  set secretKey(value: string | Uint8Array | null) {
+    this.config.SECRET_KEY = value
+  }
+
+  /** `PERMANENT_SESSION_LIFETIME`, in seconds. */
+  get permanentSessionLifetime(): number {
+    return this.config.PERMANENT_SESSION_LIFETIME
+  }
+  set permanentSessionLifetime(seconds: number) {
+    this.config.PERMANENT_SESSION_LIFETIME = seconds
+  }
+
+  /** The session of `request`: the interface's, or a null session when it gives none. */
+  async openSession(request: Request): Promise<Session> {
+    return (
+      (await this.sessionInterface.openSession(this, request)) ?? this.sessionInterface.makeNullSession(this)
+    )
+  }
+
+  /**
+   * Saves `session` onto `response` (null after an accepted websocket), unless it is a null session.
+   * `label` names the request in what the interface logs.
+   */
+  async saveSession(session: Session, response: Response | null, label: string): Promise<void> {
+    if (this.sessionInterface.isNullSession(session)) return
+    const host = response ? this : { config: this.config, logger: labelled(this.logger, label) }
+    await this.sessionInterface.saveSession(host, session, response)
   }
 
   /** True when DEBUG is on. */
@@ -300,6 +337,15 @@ export class Flagon extends Scaffold {
     return new TestClient(this, options)
   }
 
+  /** @internal For `client.sessionTransaction()`. */
+  runSessionTransaction(
+    url: URL,
+    cookieHeader: string | undefined,
+    fn: SessionTransactionFn,
+  ): Promise<string[]> {
+    return runSessionTransaction(this, url, cookieHeader, fn)
+  }
+
   /** Runs the serving lifespan around `fn`, which gets a test client. */
   testApp<T>(fn: (client: TestClient) => Promise<T>): Promise<T> {
     return withTestApp(this, fn)
@@ -323,4 +369,13 @@ function routingFailure(error: Error): UrlMatch {
 function hostForMatching(request: Request): string {
   const defaultPort = request.scheme === 'https' ? ':443' : ':80'
   return request.host.endsWith(defaultPort) ? request.host.slice(0, -defaultPort.length) : request.host
+}
+
+/** A logger that names the request in each warning and error, for what a session interface logs. */
+function labelled(logger: Logger, label: string): Logger {
+  return {
+    ...logger,
+    warn: (message, ...rest) => logger.warn(`${message} (${label})`, ...rest),
+    error: (message, ...rest) => logger.error(`${message} (${label})`, ...rest),
+  }
 }

@@ -7,6 +7,7 @@
  * Teardown runs when a context is left, in Quart's order (quart-behaviour.md §2.2).
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
+import { NullSession, type Session } from '@flagon/sessions'
 import type { Flagon } from './app.js'
 import { Globals } from './globals/g.js'
 import type { Rule } from './routing/rule.js'
@@ -74,6 +75,16 @@ export interface UrlMatch {
   readonly allowedMethods: readonly string[]
 }
 
+const unmatched: UrlMatch = {
+  rule: null,
+  params: {},
+  routingError: null,
+  automaticOptions: false,
+  allowedMethods: [],
+}
+// Stands in until the context is entered; a NullSession reads as empty and refuses writes.
+const unopened: Session = new NullSession()
+
 /** A function registered with `afterThisRequest`: receives the response, returns it (or a new one). */
 export type AfterThisRequestFn = (response: Response) => Response | undefined | Promise<Response | undefined>
 
@@ -83,9 +94,11 @@ export type AfterThisRequestFn = (response: Response) => Response | undefined | 
  */
 abstract class RoutedContext<W extends Request | Websocket> {
   readonly afterRequestFuncs: AfterThisRequestFn[] = []
-  readonly match: UrlMatch
-  /** The session, once opened (sessions support fills it). */
-  session: unknown
+  /** The URL match; set when the context is entered, after the session is opened (Quart's order). */
+  match: UrlMatch = unmatched
+  /** The session; a null session until the context is entered. */
+  session: Session = unopened
+  readonly #websocket: boolean
 
   constructor(
     readonly app: Flagon,
@@ -94,7 +107,13 @@ abstract class RoutedContext<W extends Request | Websocket> {
     readonly handshake: Request,
     websocket: boolean,
   ) {
-    this.match = app.matchRequest(handshake, websocket)
+    this.#websocket = websocket
+  }
+
+  /** Opens the session, then matches the URL: what Quart's push does after pushing the context. */
+  async #open(): Promise<void> {
+    this.session = await this.app.openSession(this.handshake)
+    this.match = this.app.matchRequest(this.handshake, this.#websocket)
   }
 
   /** The blueprint names of the matched endpoint, innermost first (`['parent.child', 'parent']`). */
@@ -118,6 +137,7 @@ abstract class RoutedContext<W extends Request | Websocket> {
     const body = () =>
       storage.run(this.frame(appContext), async () => {
         try {
+          await this.#open()
           return await fn()
         } finally {
           await this.teardown(getError())

@@ -45,6 +45,7 @@ export {
   hasRequestContext,
   hasWebsocketContext,
   request,
+  session,
   websocket,
 } from './globals/proxies.js'
 export { Globals } from './globals/g.js'
@@ -65,6 +66,16 @@ export { ViewReturnError } from './lifecycle/make-response.js'
 export { makeResponse } from './helpers/make-response.js'
 export { DefaultJSONProvider, type JSONProvider, jsonify, jsonResponse } from './json.js'
 export { redirect } from './helpers/redirect.js'
+
+// Sessions (the session layer is @flagon/sessions; these are re-exported for convenience)
+export {
+  Markup,
+  NullSession,
+  SecureCookieSessionInterface,
+  Session,
+  type SessionData,
+  SessionInterface,
+} from '@flagon/sessions'
 
 // Websockets
 export { type AcceptOptions, Websocket, WebsocketDisconnect } from './wrappers/websocket.js'

@@ -2,27 +2,35 @@
  * The proxies users import: `request`, `g` and `currentApp`. Each reads the context of the code
  * running now (context.ts) and throws a clear error outside of one.
  */
+
+import type { Session } from '@flagon/sessions'
 import type { Flagon } from '../app.js'
 import { currentFrame } from '../context.js'
 import type { Request } from '../wrappers/request.js'
 import type { Websocket } from '../wrappers/websocket.js'
 import type { Globals } from './g.js'
 
+/** The contexts a proxy can need. */
+export type ContextKind = 'app' | 'request' | 'websocket' | 'request or websocket'
+
+const whereToGetOne: Record<ContextKind, string> = {
+  app: 'It exists while a request is handled, or inside app.appContext().run(() => …) in a test or script.',
+  request:
+    "It exists only while a request is handled; in a test or script, create one with app.testRequestContext('/path').",
+  websocket:
+    'It exists only inside a websocket handler and the hooks it runs (beforeWebsocket, afterWebsocket, teardownWebsocket).',
+  'request or websocket':
+    "It exists while a request or websocket is handled; in a test or script, create one with app.testRequestContext('/path').",
+}
+
 /** Thrown when a proxy is used where its context does not exist. */
 export class ContextError extends Error {
   constructor(
     readonly proxy: string,
-    readonly context: 'app' | 'request' | 'websocket',
+    readonly context: ContextKind,
   ) {
     super(
-      context === 'request'
-        ? `\`${proxy}\` was used outside a request context. It exists only while a request is handled; ` +
-            "in a test or script, create one with app.testRequestContext('/path')."
-        : context === 'websocket'
-          ? `\`${proxy}\` was used outside a websocket context. It exists only inside a websocket handler ` +
-            'and the hooks it runs (beforeWebsocket, afterWebsocket, teardownWebsocket).'
-          : `\`${proxy}\` was used outside an app context. It exists while a request is handled, ` +
-            'or inside app.appContext().run(() => …) in a test or script.',
+      `\`${proxy}\` was used outside ${context === 'app' ? 'an' : 'a'} ${context} context. ${whereToGetOne[context]}`,
     )
     this.name = 'ContextError'
   }
@@ -46,6 +54,18 @@ export const websocket: Websocket = proxyOf(() => {
 export function hasWebsocketContext(): boolean {
   return currentFrame()?.websocket !== undefined
 }
+
+/**
+ * The session of the current request or websocket. Any use of it marks it accessed, so the
+ * response varies on Cookie (Flask 3.1.3's rule), even when the request only read it.
+ */
+export const session: Session = proxyOf(() => {
+  const frame = currentFrame()
+  const ctx = frame?.request ?? frame?.websocket
+  if (!ctx) throw new ContextError('session', 'request or websocket')
+  ctx.session.accessed = true
+  return ctx.session
+})
 
 /** The app handling the current request (or the app of the current app context). */
 export const currentApp: Flagon = proxyOf(() => {

@@ -104,8 +104,10 @@ export async function processResponse(
   response: Response,
 ): Promise<Response> {
   for (const fn of ctx.afterRequestFuncs) response = (await fn(response)) ?? response
-  for (const fn of afterOrder(app.afterRequestFuncs, ctx.blueprints))
+  for (const fn of afterOrder(app.afterRequestFuncs, ctx.blueprints)) {
     response = (await fn(response)) ?? response
+  }
+  await app.saveSession(ctx.session, response, `${ctx.request.method} ${ctx.request.path}`)
   return response
 }
 

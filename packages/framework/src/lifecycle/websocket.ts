@@ -90,8 +90,17 @@ async function finalize(
       : await makeResponse(result, { endpoint: ctx.handshake.endpoint, json: (v) => app.jsonResponse(v) })
   try {
     for (const fn of ctx.afterRequestFuncs) if (response) response = (await fn(response)) ?? response
-    for (const fn of afterOrder(app.afterWebsocketFuncs, ctx.blueprints))
+    for (const fn of afterOrder(app.afterWebsocketFuncs, ctx.blueprints)) {
       response = (await fn(response)) ?? response
+    }
+    // Once accepted, no cookie can be set: the interface gets null, and a cookie interface logs the loss
+    // (also when the handler returned a value, which Quart loses silently).
+    const { websocket } = ctx
+    await app.saveSession(
+      ctx.session,
+      websocket.accepted ? null : (response ?? null),
+      `websocket ${websocket.path}`,
+    )
     if (websocketFinished.hasReceivers) await websocketFinished.send(app, { response })
   } catch (error) {
     if (!fromErrorHandler) throw error

@@ -11,6 +11,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type Duplex, Readable } from 'node:stream'
+import type { Session } from '@flagon/sessions'
 import { type Dispatcher, Pool } from 'undici'
 import { CookieJar } from './cookie-jar.js'
 import { type BodyOptions, encodeBody } from './encode-body.js'
@@ -31,6 +32,15 @@ export interface TestableApp {
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void
   /** Serves websocket handshakes (the server's `upgrade` event), when the app has websockets. */
   readonly upgradeHandler?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void
+  /**
+   * Opens the session a request to `url` with `cookieHeader` would carry, runs `fn` on it, saves it,
+   * and returns the Set-Cookie headers of the save (for `sessionTransaction`).
+   */
+  runSessionTransaction?(
+    url: URL,
+    cookieHeader: string | undefined,
+    fn: (session: Session) => unknown,
+  ): Promise<string[]>
   /** Runs the start-up half of the lifespan (`beforeServing`, `whileServing`). */
   startServing(): Promise<void>
   /** Runs the shut-down half of the lifespan (`afterServing`). */
@@ -291,6 +301,24 @@ export class TestClient {
       body,
       history: [...history],
     })
+  }
+
+  /**
+   * Reads or changes the session the client's next request will carry, then stores it in the cookie jar.
+   * @example
+   * await client.sessionTransaction((session) => { session.set('userId', 42) })
+   * expect(await (await client.get('/me')).text()).toBe('42')
+   * @throws Error without cookies, or when the app cannot open a session (no SECRET_KEY).
+   */
+  async sessionTransaction(
+    fn: (session: Session) => unknown,
+    options: { path?: string } = {},
+  ): Promise<void> {
+    if (!this.#useCookies) throw new Error('Session transactions only make sense with cookies enabled.')
+    if (!this.#app.runSessionTransaction) throw new Error('This app has no sessions to open.')
+    const url = this.#url(options.path ?? '/', undefined, null)
+    const setCookies = await this.#app.runSessionTransaction(url, this.cookies.cookieHeader(url), fn)
+    this.cookies.receive(url, setCookies)
   }
 
   /**

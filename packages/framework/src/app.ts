@@ -5,7 +5,7 @@
  */
 
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import { basename, dirname, extname } from 'node:path'
+import { basename, dirname, extname, resolve } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { SecureCookieSessionInterface, type Session, type SessionInterface } from '@flagon/sessions'
@@ -13,6 +13,7 @@ import type { Blueprint, RegisterBlueprintOptions } from './blueprint.js'
 import { Config, type FlagonConfig } from './config.js'
 import { AppContext, RequestContext, type UrlMatch, type WebsocketContext } from './context.js'
 import { BadRequest, MethodNotAllowed, NotFound, RequestRedirect } from './exceptions.js'
+import { staticView } from './helpers/send-file.js'
 import { jsonResponse } from './json.js'
 import { afterOrder } from './lifecycle/hooks.js'
 import { doTeardownRequest, handleRequest, type Send } from './lifecycle/http.js'
@@ -46,6 +47,12 @@ export interface FlagonOptions {
   rootPath?: string
   /** Match rules by their `host` option. */
   hostMatching?: boolean
+  /** The folder served at `staticUrlPath`, relative to `rootPath`; default `static`; null serves none. */
+  staticFolder?: string | null
+  /** The URL path of the static folder; default `/` plus the folder's name. */
+  staticUrlPath?: string
+  /** The folder templates are found in, relative to `rootPath`; default `templates`. */
+  templateFolder?: string
 }
 
 /**
@@ -71,6 +78,10 @@ export class Flagon extends Scaffold {
   readonly #lifespan = new Lifespan(this)
   readonly #servers = new Set<Server>()
   logger: Logger
+  /** The static folder, relative to `rootPath`, or null. */
+  readonly staticFolder: string | null
+  /** The template folder, relative to `rootPath`. */
+  readonly templateFolder: string
   /** Opens and saves sessions; signed cookies by default, as in Quart. Replace it with any SessionInterface. */
   sessionInterface: SessionInterface = new SecureCookieSessionInterface()
   /** Lazily made so that config set after construction (DEBUG) is seen. */
@@ -88,6 +99,18 @@ export class Flagon extends Scaffold {
     this.config = new Config(this.rootPath) as Config & FlagonConfig
     this.urlMap = new UrlMap({ hostMatching: options.hostMatching ?? false })
     this.logger = createLogger(this.name, () => (this.config.DEBUG ? 'debug' : 'info'))
+    this.staticFolder = options.staticFolder === undefined ? 'static' : options.staticFolder
+    this.templateFolder = options.templateFolder ?? 'templates'
+    if (this.staticFolder !== null) {
+      const urlPath = options.staticUrlPath ?? `/${basename(this.staticFolder)}`
+      this.route(
+        `${urlPath.replace(/\/$/, '')}/<path:filename>`,
+        staticView(resolve(this.rootPath, this.staticFolder)),
+        {
+          endpoint: 'static',
+        },
+      )
+    }
   }
 
   /** `SECRET_KEY`: the key sessions are signed with. */

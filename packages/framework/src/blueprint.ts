@@ -4,8 +4,11 @@
  * registered twice under different names. What a blueprint registers applies only to requests
  * routed to it, except the `*App*` variants (`beforeAppRequest` …), which apply to every request.
  */
+import { basename, dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Flagon } from './app.js'
 import type { HTTPException } from './exceptions.js'
+import { staticView } from './helpers/send-file.js'
 import {
   type AfterRequestFn,
   type AfterWebsocketFn,
@@ -30,7 +33,7 @@ export interface BlueprintOptions {
   staticUrlPath?: string
   /** The blueprint's template folder, searched after the app's. */
   templateFolder?: string
-  /** The folder its static and template folders are relative to; default the working directory. */
+  /** The folder its static and template folders are relative to: a path, or the `import.meta.url` of its module; default the working directory. */
   rootPath?: string
 }
 
@@ -66,6 +69,8 @@ type Deferred = (state: BlueprintSetupState) => void
 export class Blueprint extends Scaffold {
   readonly name: string
   readonly options: Readonly<BlueprintOptions>
+  /** The folder the blueprint's static and template folders are relative to. */
+  readonly rootPath: string
   readonly #routes: RouteRecord[] = []
   readonly #deferred: Deferred[] = []
   readonly #children: Array<{ blueprint: Blueprint; options: RegisterBlueprintOptions }> = []
@@ -80,6 +85,8 @@ export class Blueprint extends Scaffold {
     }
     this.name = name
     this.options = options
+    const root = options.rootPath ?? process.cwd()
+    this.rootPath = root.startsWith('file:') ? dirname(fileURLToPath(root)) : root
   }
 
   /** @internal Keeps the route until the blueprint is registered. */
@@ -207,6 +214,16 @@ export class Blueprint extends Scaffold {
         path: joinPrefix(urlPrefix, record.path) || '/',
         endpoint: `${name}.${record.endpoint}`,
         defaults: { ...urlDefaults, ...record.defaults },
+      })
+    }
+    const { staticFolder } = this.options
+    if (staticFolder) {
+      const urlPath = this.options.staticUrlPath ?? `/${basename(staticFolder)}`
+      app.registerRoute({
+        path: `${joinPrefix(urlPrefix, urlPath)}/<path:filename>`,
+        endpoint: `${name}.static`,
+        view: staticView(resolve(this.rootPath, staticFolder)),
+        websocket: false,
       })
     }
     const state: BlueprintSetupState = {

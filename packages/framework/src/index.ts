@@ -66,6 +66,9 @@ export { ViewReturnError } from './lifecycle/make-response.js'
 export { makeResponse } from './helpers/make-response.js'
 export { DefaultJSONProvider, type JSONProvider, jsonify, jsonResponse } from './json.js'
 export { redirect } from './helpers/redirect.js'
+export { type FileSource, type SendFileOptions, sendFile, sendFromDirectory } from './helpers/send-file.js'
+export { makeConditional } from './files/conditional.js'
+export { safeJoin } from './files/safe-join.js'
 
 // Sessions (the session layer is @flagon/sessions; these are re-exported for convenience)
 export {

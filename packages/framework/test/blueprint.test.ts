@@ -25,7 +25,7 @@ describe('a registered blueprint', () => {
     const client = clientOf(app)
     expect(await (await client.get('/admin/')).text()).toBe('admin.index admin /admin/users/3')
     expect(await (await client.get('/admin/users/3')).text()).toBe('user 3')
-    expect([...app.urlMap.endpoints()].sort()).toEqual(['admin.index', 'admin.users'])
+    expect([...app.urlMap.endpoints()].sort()).toEqual(['admin.index', 'admin.users', 'static'])
   })
 
   it("runs nested blueprints' hooks in Quart's order, and only for their requests", async () => {
@@ -110,7 +110,7 @@ describe('a registered blueprint', () => {
       /"bp" is already registered for this blueprint/,
     )
     app.registerBlueprint(bp, { urlPrefix: '/two', name: 'bp2' })
-    expect([...app.urlMap.endpoints()].sort()).toEqual(['bp.index', 'bp2.index'])
+    expect([...app.urlMap.endpoints()].sort()).toEqual(['bp.index', 'bp2.index', 'static'])
     expect(() => app.registerBlueprint(new Blueprint('bp'))).toThrow(/a different blueprint/)
   })
 

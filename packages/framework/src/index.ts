@@ -40,6 +40,7 @@ export { urlFor, type UrlForValues } from './helpers/url-for.js'
 export {
   ContextError,
   currentApp,
+  currentObject,
   g,
   hasAppContext,
   hasRequestContext,

@@ -91,11 +91,30 @@ export function hasAppContext(): boolean {
   return currentFrame() !== undefined
 }
 
+const currentObjectKey = Symbol('flagon.currentObject')
+
+/**
+ * The object a proxy stands for right now, to keep beyond the current context: the connection
+ * behind `websocket` (to put in a chat room), the request behind `request`. Werkzeug's
+ * `_get_current_object()`.
+ * @example room.add(currentObject(websocket))
+ * @throws ContextError outside the proxy's context.
+ */
+export function currentObject<T extends object>(proxy: T): T {
+  const object = (proxy as Record<symbol, unknown>)[currentObjectKey]
+  if (object === undefined)
+    throw new TypeError(
+      'currentObject() takes one of the proxies: request, websocket, session, g or currentApp.',
+    )
+  return object as T
+}
+
 function proxyOf<T extends object>(target: () => object): T {
   // Methods are bound to the real object, so that #private fields work through the proxy.
   return new Proxy(Object.create(null) as T, {
     get(_, prop) {
       const object = target()
+      if (prop === currentObjectKey) return object
       const value = Reflect.get(object, prop, object)
       return typeof value === 'function' ? value.bind(object) : value
     },

@@ -3,6 +3,7 @@ import {
   ContextError,
   copyCurrentRequestContext,
   currentApp,
+  currentObject,
   Flagon,
   g,
   hasAppContext,
@@ -83,5 +84,14 @@ describe('inside a test request context', () => {
     const bodies = await Promise.all([1, 2, 3, 4].map(async (n) => (await client.get(`/${n}`)).text()))
     await client.close()
     expect(bodies).toEqual(['1:/1', '2:/2', '3:/3', '4:/4'])
+  })
+})
+
+describe('currentObject', () => {
+  it('gives the object behind a proxy, which keeps working outside the context', async () => {
+    const app = new Flagon('current-object')
+    const kept = await app.testRequestContext('/kept').run(() => currentObject(request))
+    expect(kept.path).toBe('/kept')
+    expect(() => currentObject(request)).toThrow(ContextError)
   })
 })

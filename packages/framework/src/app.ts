@@ -21,6 +21,7 @@ import { createLogger, type Logger } from './logging.js'
 import { UrlMap } from './routing/map.js'
 import { Rule } from './routing/rule.js'
 import { type RouteRecord, Scaffold, type TeardownFn, type View } from './scaffold.js'
+import { BackgroundTasks } from './server/background.js'
 import { fetchHandler } from './server/fetch.js'
 import { Lifespan, type ServingFn, type WhileServingFn } from './server/lifespan.js'
 import {
@@ -76,6 +77,7 @@ export class Flagon extends Scaffold {
   /** Per-route options (body limits) by rule. */
   readonly #routeOptions = new Map<Rule, RouteRecord>()
   readonly #lifespan = new Lifespan(this)
+  readonly #backgroundTasks = new BackgroundTasks(this)
   readonly #servers = new Set<Server>()
   logger: Logger
   /** The static folder, relative to `rootPath`, or null. */
@@ -184,6 +186,19 @@ export class Flagon extends Scaffold {
     blueprint.register(this, options)
   }
 
+  /**
+   * The folders templates are looked up in: the app's template folder first, then each blueprint's,
+   * in registration order (Quart's order). Read at each lookup, so late registrations count.
+   */
+  templateSearchPath(): string[] {
+    const folders = [resolve(this.rootPath, this.templateFolder)]
+    for (const blueprint of new Set(this.blueprints.values())) {
+      const folder = blueprint.options.templateFolder
+      if (folder) folders.push(resolve(blueprint.rootPath, folder))
+    }
+    return folders
+  }
+
   /** The registered blueprints, in registration order. */
   iterBlueprints(): IterableIterator<Blueprint> {
     return this.blueprints.values()
@@ -215,9 +230,22 @@ export class Flagon extends Scaffold {
     this.config.validate()
     return this.#lifespan.start()
   }
-  /** Runs afterServing and finishes the whileServing generators. */
-  stopServing(): Promise<void> {
-    return this.#lifespan.stop()
+  /**
+   * Waits for background tasks (up to BACKGROUND_TASK_SHUTDOWN_TIMEOUT), then runs afterServing and
+   * finishes the whileServing generators.
+   */
+  async stopServing(): Promise<void> {
+    await this.#backgroundTasks.drain(this.config.BACKGROUND_TASK_SHUTDOWN_TIMEOUT)
+    await this.#lifespan.stop()
+  }
+
+  /**
+   * Runs `fn(...args)` in the background, in a fresh app context; a failure is logged and the app
+   * keeps serving. Shutdown (and `testApp`) waits for it.
+   * @example app.addBackgroundTask(sendWelcomeMail, user.email)
+   */
+  addBackgroundTask<A extends unknown[]>(fn: (...args: A) => unknown, ...args: A): void {
+    this.#backgroundTasks.add(fn, args)
   }
 
   /** A new app context; `await app.appContext().run(fn)` runs fn with `currentApp` and `g`. */

@@ -20,6 +20,7 @@ import {
   type UrlValuesFn,
 } from './scaffold.js'
 import type { ServingFn, WhileServingFn } from './server/lifespan.js'
+import type { ContextProcessor, TemplateFilter, TemplateTest } from './templating/registry.js'
 
 /** Options of `new Blueprint(name, options)`. */
 export interface BlueprintOptions {
@@ -159,6 +160,23 @@ export class Blueprint extends Scaffold {
     this.record(({ app }) => app.whileServing(fn))
     return fn
   }
+  /** Like contextProcessor, but for every template of the app. */
+  appContextProcessor<F extends ContextProcessor>(fn: F): F {
+    this.record(({ app }) => app.contextProcessor(fn))
+    return fn
+  }
+  /** A template filter; a blueprint's filters are app-wide anyway (Flask's app_template_filter). */
+  appTemplateFilter<F extends TemplateFilter>(fn: F, name?: string): F {
+    return this.templateFilter(fn, name)
+  }
+  /** A template test, app-wide. */
+  appTemplateTest<F extends TemplateTest>(fn: F, name?: string): F {
+    return this.templateTest(fn, name)
+  }
+  /** A template global, app-wide. */
+  appTemplateGlobal<V>(value: V, name?: string): V {
+    return this.templateGlobal(value, name)
+  }
   /** Like urlValuePreprocessor, but for every request of the app. */
   appUrlValuePreprocessor<F extends UrlValuesFn>(fn: F): F {
     this.record(({ app }) => app.urlValuePreprocessor(fn))
@@ -216,6 +234,7 @@ export class Blueprint extends Scaffold {
         defaults: { ...urlDefaults, ...record.defaults },
       })
     }
+    app.templates.merge(this.templates, name)
     const { staticFolder } = this.options
     if (staticFolder) {
       const urlPath = this.options.staticUrlPath ?? `/${basename(staticFolder)}`

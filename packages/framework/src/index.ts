@@ -27,7 +27,7 @@ export type {
   RouteOptions,
   TeardownFn,
   UrlValuesFn,
-  View,
+  View as ViewFunction,
   ViewResult,
   WebsocketHandler,
 } from './scaffold.js'
@@ -61,7 +61,7 @@ export {
 export { Request, type RequestInit } from './wrappers/request.js'
 export { MultiDict } from './wrappers/multidict.js'
 export { UploadedFile } from './wrappers/files.js'
-export { escapeHtml as escape, Response, type ResponseBody, type ResponseInit } from './wrappers/response.js'
+export { Response, type ResponseBody, type ResponseInit } from './wrappers/response.js'
 export type { CookieOptions, DeleteCookieOptions } from './wrappers/set-cookie.js'
 export { ViewReturnError } from './lifecycle/make-response.js'
 export { makeResponse } from './helpers/make-response.js'
@@ -73,13 +73,18 @@ export { safeJoin } from './files/safe-join.js'
 
 // Sessions (the session layer is @flagon/sessions; these are re-exported for convenience)
 export {
-  Markup,
   NullSession,
   SecureCookieSessionInterface,
   Session,
   type SessionData,
   SessionInterface,
 } from '@flagon/sessions'
+
+// Templates and flashed messages
+export * from './templating/index.js'
+
+// Class-based views and background work
+export { type ClassBasedView, MethodView, View, type ViewClass } from './views.js'
 
 // Websockets
 export { type AcceptOptions, Websocket, WebsocketDisconnect } from './wrappers/websocket.js'

@@ -7,6 +7,12 @@
 
 import { type HTTPException, httpExceptionClassFor } from './exceptions.js'
 import type { RouteParams } from './routing/params.js'
+import {
+  type ContextProcessor,
+  type TemplateFilter,
+  TemplateRegistry,
+  type TemplateTest,
+} from './templating/registry.js'
 import type { Response } from './wrappers/response.js'
 
 /** Anything a view or hook may return; `makeResponse` decides what it means. */
@@ -76,6 +82,8 @@ export abstract class Scaffold {
   readonly beforeWebsocketFuncs: ByOwner<BeforeRequestFn> = new Map()
   readonly afterWebsocketFuncs: ByOwner<AfterWebsocketFn> = new Map()
   readonly teardownWebsocketFuncs: ByOwner<TeardownFn> = new Map()
+  /** Template filters, tests, globals and context processors registered here. */
+  readonly templates = new TemplateRegistry()
   /** Per owner: handlers by status code, and by error class. */
   readonly errorHandlerSpec = new Map<
     string | null,
@@ -111,8 +119,14 @@ export abstract class Scaffold {
       )
     }
     this.checkSetup('route')
+    // A class-based view (View.asView) carries its own methods and OPTIONS choice, as in Flask.
+    const carried = view as { methods?: readonly string[]; provideAutomaticOptions?: boolean }
+    const methods = options.methods ?? carried.methods
+    const provideAutomaticOptions = options.provideAutomaticOptions ?? carried.provideAutomaticOptions
     this.registerRoute({
       ...options,
+      ...(methods && { methods }),
+      ...(provideAutomaticOptions !== undefined && { provideAutomaticOptions }),
       path,
       view,
       websocket: false,
@@ -198,6 +212,33 @@ export abstract class Scaffold {
   teardownWebsocket<F extends TeardownFn>(fn: F): F {
     this.#add('teardownWebsocket', this.teardownWebsocketFuncs, fn)
     return fn
+  }
+  /**
+   * Adds a template filter, named after the function unless `name` is given; it may be async.
+   * @example app.templateFilter(function double(n: number) { return n * 2 })  // {{ 5|double }}
+   */
+  templateFilter<F extends TemplateFilter>(fn: F, name?: string): F {
+    this.checkSetup('templateFilter')
+    return this.templates.addFilter(fn, name)
+  }
+  /** Adds a template test: `{{ 4 is even }}`. */
+  templateTest<F extends TemplateTest>(fn: F, name?: string): F {
+    this.checkSetup('templateTest')
+    return this.templates.addTest(fn, name)
+  }
+  /** Adds a value or function every template sees. */
+  templateGlobal<V>(value: V, name?: string): V {
+    this.checkSetup('templateGlobal')
+    return this.templates.addGlobal(value, name)
+  }
+  /**
+   * Adds a function whose returned object is merged into every template's context (for a
+   * blueprint: the templates rendered for its requests). It may be async; it never overrides
+   * values passed to the render call.
+   */
+  contextProcessor<F extends ContextProcessor>(fn: F): F {
+    this.checkSetup('contextProcessor')
+    return this.templates.addContextProcessor(fn)
   }
   /** Runs in urlFor with the endpoint and values, to fill in values the caller left out. */
   urlDefaults<F extends UrlValuesFn>(fn: F): F {

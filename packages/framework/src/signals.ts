@@ -48,3 +48,4 @@ export const websocketFinished = new Signal<{
 }>('websocketFinished')
 export const websocketTearingDown = new Signal<{ error: unknown }>('websocketTearingDown')
 export const gotWebsocketException = new Signal<{ error: unknown }>('gotWebsocketException')
+export const gotBackgroundException = new Signal<{ error: unknown }>('gotBackgroundException')

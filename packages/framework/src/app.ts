@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { SecureCookieSessionInterface, type Session, type SessionInterface } from '@flagon/sessions'
 import type { Blueprint, RegisterBlueprintOptions } from './blueprint.js'
+import { CommandGroup } from './cli/commands.js'
 import { Config, type FlagonConfig } from './config.js'
 import { AppContext, RequestContext, type UrlMatch, type WebsocketContext } from './context.js'
 import { BadRequest, MethodNotAllowed, NotFound, RequestRedirect } from './exceptions.js'
@@ -72,6 +73,8 @@ export class Flagon extends Scaffold {
   /** Views by endpoint. */
   readonly viewFunctions = new Map<string, View<any>>()
   readonly teardownAppcontextFuncs: TeardownFn[] = []
+  /** The app's own commands for the `flagon` CLI; they run inside an app context. */
+  readonly cli = new CommandGroup()
   /** Registered blueprints by dotted name, in registration order. */
   readonly blueprints = new Map<string, Blueprint>()
   /** Per-route options (body limits) by rule. */

@@ -95,6 +95,21 @@ export * from './exceptions.js'
 // Signals
 export * from './signals.js'
 
+// The flagon CLI: the app's own commands
+export {
+  Command,
+  type CommandArgs,
+  CommandError,
+  CommandGroup,
+  type CommandHandler,
+  type CommandOption,
+  type CommandOptions,
+  type CommandSpec,
+  type CommandValues,
+  UsageError,
+} from './cli/commands.js'
+export { loadApp, locateApp, NoAppError } from './cli/discover.js'
+
 // Testing
 export {
   CookieJar,

@@ -283,3 +283,30 @@ describe('shutting down', () => {
     expect(await code).toBe(1001)
   })
 })
+
+describe('keeping websockets alive', () => {
+  it('pings every WEBSOCKET_PING_INTERVAL and drops a peer that stops answering', async () => {
+    const app = quietApp()
+    app.config.WEBSOCKET_PING_INTERVAL = 0.05
+    app.websocket('/ws', async () => {
+      await websocket.accept()
+      for await (const _ of websocket) {
+        // listen until the peer is gone
+      }
+    })
+    const server = await app.listen({ port: 0 })
+    const { port } = server.address() as import('node:net').AddressInfo
+    const { WebSocket } = await import('ws')
+    const answering = new WebSocket(`ws://127.0.0.1:${port}/ws`)
+    const silent = new WebSocket(`ws://127.0.0.1:${port}/ws`, { autoPong: false })
+    let pings = 0
+    answering.on('ping', () => pings++)
+    const silentClosed = new Promise<number>((r) => silent.once('close', (code) => r(code)))
+    await Promise.all([answering, silent].map((s) => new Promise((r) => s.once('open', r))))
+    expect(await silentClosed).toBe(1006)
+    expect(pings).toBeGreaterThanOrEqual(2)
+    expect(answering.readyState).toBe(WebSocket.OPEN)
+    answering.close()
+    await app.close()
+  })
+})

@@ -110,9 +110,18 @@ abstract class RoutedContext<W extends Request | Websocket> {
     this.#websocket = websocket
   }
 
+  /** Set when the session could not be opened; raised at dispatch, where error handling answers it. */
+  sessionError: unknown
+  /** Set when the session store failed this request: the session is then not saved. */
+  sessionUnavailable = false
+
   /** Opens the session, then matches the URL: what Quart's push does after pushing the context. */
   async #open(): Promise<void> {
-    this.session = await this.app.openSession(this.handshake)
+    try {
+      this.session = await this.app.openSession(this.handshake)
+    } catch (error) {
+      this.sessionError = error
+    }
     this.match = this.app.matchRequest(this.handshake, this.#websocket)
   }
 

@@ -73,11 +73,19 @@ export { safeJoin } from './files/safe-join.js'
 
 // Sessions (the session layer is @flagon/sessions; these are re-exported for convenience)
 export {
+  MemcachedStore,
+  MemoryStore,
   NullSession,
+  RedisStore,
   SecureCookieSessionInterface,
+  ServerSideSession,
+  ServerSideSessionInterface,
   Session,
   type SessionData,
   SessionInterface,
+  type Store,
+  StoreUnavailable,
+  useServerSessions,
 } from '@flagon/sessions'
 
 // Templates and flashed messages

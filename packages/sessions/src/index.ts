@@ -3,6 +3,7 @@
  *
  * The package knows nothing of the framework: it types the little it needs from its host (app, request,
  * response) structurally, in `interface.ts`. Cookies it signs open in Flask and Quart, and theirs open here.
+ * Server-side sessions (`server/`) keep only an id in the cookie and the data in memory, Redis or Memcached.
  */
 
 // interfaces
@@ -51,3 +52,22 @@ export {
 } from './tag.js'
 export { Tuple, tuple } from './tuple.js'
 export { UUID } from './uuid.js'
+
+// server-side sessions: the interface, its session and settings
+export type { ServerSessionConfig, ServerSessionSettings } from './server/config.js'
+export { defaultServerSessionSettings, readServerSessionSettings } from './server/config.js'
+export type { ServerSessionResponse, ServerSideSessionInterfaceOptions } from './server/interface.js'
+export { ServerSideSessionInterface } from './server/interface.js'
+export { isSessionId, newSessionId, ServerSideSession } from './server/session.js'
+export type { ServerSessionHost, UseServerSessionsOptions } from './server/use.js'
+export { storeFromConfig, useServerSessions } from './server/use.js'
+// stores
+export type { StoreOperation, StoreUnavailableOptions } from './server/errors.js'
+export { StoreUnavailable } from './server/errors.js'
+export type { MemcachedClient, MemcachedStoreOptions } from './server/memcached.js'
+export { MemcachedStore } from './server/memcached.js'
+export type { MemoryStoreOptions } from './server/memory.js'
+export { MemoryStore } from './server/memory.js'
+export type { RedisClient, RedisStoreOptions } from './server/redis.js'
+export { RedisStore } from './server/redis.js'
+export type { Store } from './server/store.js'

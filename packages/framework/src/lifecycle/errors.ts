@@ -2,9 +2,11 @@
  * Choosing what answers an error: the user's handler (by status, then by class, innermost
  * blueprint first), the HTTPException's own page, or, for an error nobody handled, a logged 500.
  */
+
+import { StoreUnavailable } from '@flagon/sessions'
 import type { Flagon } from '../app.js'
 import { type RequestContext, WebsocketContext } from '../context.js'
-import { HTTPException, InternalServerError, RequestRedirect } from '../exceptions.js'
+import { HTTPException, InternalServerError, RequestRedirect, ServiceUnavailable } from '../exceptions.js'
 import type { ErrorHandlerFn, ViewResult } from '../scaffold.js'
 import { gotRequestException, gotWebsocketException } from '../signals.js'
 import { escapeHtml, Response } from '../wrappers/response.js'
@@ -15,9 +17,10 @@ import { escapeHtml, Response } from '../wrappers/response.js'
  */
 export async function handleUserError(
   app: Flagon,
-  ctx: { readonly blueprints: readonly string[] },
+  ctx: RequestContext | WebsocketContext,
   error: unknown,
 ): Promise<ViewResult> {
+  error = storeFailureAsHttp(ctx, error)
   if (error instanceof HTTPException && !app.config.TRAP_HTTP_EXCEPTIONS) {
     // Redirects made by the router are the router's answer, never the user's to handle (Flask).
     if (error instanceof RequestRedirect) return error.getResponse()
@@ -39,6 +42,10 @@ export async function handleException(
   error: unknown,
 ): Promise<ViewResult> {
   const { handshake } = ctx
+  if (error instanceof StoreUnavailable) {
+    // The store logs its outage once; the client learns its session could not be used, without a stack.
+    return handleUserError(app, ctx, error)
+  }
   if (ctx instanceof WebsocketContext) {
     await gotWebsocketException.send(app, { error })
     app.logger.error(`Exception on websocket ${handshake.path}`, error)
@@ -91,4 +98,17 @@ function debugPage(error: unknown): Response {
     '<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n' +
     `<h1>Internal Server Error</h1>\n<p>This page shows the stack because DEBUG is on. Never run DEBUG in production.</p>\n<pre>${escapeHtml(stack)}</pre>\n`
   return new Response(body, { status: 500 })
+}
+
+/**
+ * A session store that failed becomes a 503 with Retry-After (which a 503 handler can answer), and
+ * the session is not saved again on the way out: the store just failed, and the answer says so.
+ */
+function storeFailureAsHttp(ctx: RequestContext | WebsocketContext, error: unknown): unknown {
+  if (!(error instanceof StoreUnavailable)) return error
+  ctx.sessionUnavailable = true
+  return new ServiceUnavailable('The session store is not answering. Please try again shortly.', {
+    retryAfter: error.retryAfter,
+    cause: error,
+  })
 }

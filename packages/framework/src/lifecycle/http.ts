@@ -67,6 +67,7 @@ export async function preprocessRequest(app: Flagon, ctx: RequestContext): Promi
 async function dispatch(app: Flagon, ctx: RequestContext): Promise<ViewResult> {
   // Matched when the context was made, but raised only now, so that beforeRequest hooks run first (as in Quart).
   const { match } = ctx
+  if (ctx.sessionError !== undefined) throw ctx.sessionError
   if (match.routingError) throw match.routingError
   if (match.automaticOptions) return defaultOptionsResponse(match.allowedMethods)
   const view = app.viewFunctions.get(match.rule!.endpoint)!
@@ -107,7 +108,9 @@ export async function processResponse(
   for (const fn of afterOrder(app.afterRequestFuncs, ctx.blueprints)) {
     response = (await fn(response)) ?? response
   }
-  await app.saveSession(ctx.session, response, `${ctx.request.method} ${ctx.request.path}`)
+  if (!ctx.sessionUnavailable) {
+    await app.saveSession(ctx.session, response, `${ctx.request.method} ${ctx.request.path}`)
+  }
   return response
 }
 

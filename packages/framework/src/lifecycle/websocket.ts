@@ -6,8 +6,10 @@
  *   4. afterThisRequest → afterWebsocket (with the rejection response, or undefined) → (session save)
  *   5. websocketFinished; the rejection is sent, or the socket closed; teardownWebsocket as the contexts pop
  * Before acceptance a response (or an HTTPException) rejects the handshake; after it, the socket
- * closes with 1000, or 1011 when the handler failed (Quart sends 1000, hiding the failure).
+ * closes with 1000, or 1011 when the handler failed (Quart sends 1000, hiding the failure), or 1013
+ * when the session store failed.
  */
+import { StoreUnavailable } from '@flagon/sessions'
 import type { Flagon } from '../app.js'
 import { WebsocketContext } from '../context.js'
 import { Forbidden, InternalServerError } from '../exceptions.js'
@@ -36,7 +38,7 @@ export async function handleWebsocket(app: Flagon, websocket: Websocket, reject:
         const answer = await handleException(app, ctx, error)
         response = websocket.accepted ? undefined : await finalize(app, ctx, answer, true)
       }
-      await conclude(app, ctx, response, unhandled !== undefined, reject)
+      await conclude(app, ctx, response, closeCodeFor(unhandled), reject)
     },
     () => unhandled,
   )
@@ -69,6 +71,7 @@ async function preprocess(app: Flagon, ctx: WebsocketContext): Promise<ViewResul
 
 async function dispatch(app: Flagon, ctx: WebsocketContext): Promise<ViewResult> {
   const { match } = ctx
+  if (ctx.sessionError !== undefined) throw ctx.sessionError
   if (match.routingError) throw match.routingError
   const handler = app.viewFunctions.get(match.rule!.endpoint)!
   return handler(match.params)
@@ -96,11 +99,13 @@ async function finalize(
     // Once accepted, no cookie can be set: the interface gets null, and a cookie interface logs the loss
     // (also when the handler returned a value, which Quart loses silently).
     const { websocket } = ctx
-    await app.saveSession(
-      ctx.session,
-      websocket.accepted ? null : (response ?? null),
-      `websocket ${websocket.path}`,
-    )
+    if (!ctx.sessionUnavailable) {
+      await app.saveSession(
+        ctx.session,
+        websocket.accepted ? null : (response ?? null),
+        `websocket ${websocket.path}`,
+      )
+    }
     if (websocketFinished.hasReceivers) await websocketFinished.send(app, { response })
   } catch (error) {
     if (!fromErrorHandler) throw error
@@ -114,12 +119,12 @@ async function conclude(
   app: Flagon,
   ctx: WebsocketContext,
   response: Response | undefined,
-  failed: boolean,
+  closeCode: number,
   reject: Reject,
 ): Promise<void> {
   const { websocket } = ctx
   if (websocket.accepted) {
-    if (!websocket.closed) await websocket.close(failed ? 1011 : 1000, failed ? 'Internal error' : '')
+    if (!websocket.closed) await websocket.close(closeCode, closeCode === 1000 ? '' : 'Internal error')
     return
   }
   if (websocket.closedBeforeAccept) {
@@ -135,4 +140,10 @@ async function conclude(
     response = new InternalServerError().getResponse()
   }
   await reject(response)
+}
+
+/** 1000 for a handler that ended, 1013 (try again later) when the session store failed, else 1011. */
+function closeCodeFor(unhandled: unknown): number {
+  if (unhandled === undefined) return 1000
+  return unhandled instanceof StoreUnavailable ? 1013 : 1011
 }

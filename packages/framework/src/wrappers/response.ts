@@ -3,6 +3,7 @@
  * bytes, with Content-Length) or streamed (an async iterable). Quart's `Response` (quart-behaviour.md §1.7):
  * text/html by default, cookies as Werkzeug writes them, a per-response timeout for endless streams.
  */
+import { FileBody } from '../files/file-body.js'
 import { CacheControl } from './cache-control.js'
 import { type CookieOptions, type DeleteCookieOptions, dumpCookie } from './set-cookie.js'
 
@@ -116,6 +117,11 @@ export class Response {
   }
   set contentType(value: string) {
     this.headers.set('Content-Type', value)
+  }
+
+  /** True when the body is a file streamed from disk (sendFile, static files); server-side sessions skip saving on it. */
+  get isFile(): boolean {
+    return this.body instanceof FileBody
   }
 
   /**

@@ -93,6 +93,15 @@ export interface FlagonConfig {
   WEBSOCKET_PING_INTERVAL: number | null
   /** Seconds open websockets get to finish on shutdown before they are closed with 1001. */
   WEBSOCKET_SHUTDOWN_GRACE: number
+  /**
+   * Seconds a client has to send a request's headers from the moment it connects (or from the end
+   * of its previous request): a slowloris or silent connection gets a 408 and is closed by then. 0: no limit.
+   */
+  HEADERS_TIMEOUT: number
+  /** Seconds an idle keep-alive connection stays open waiting for its next request (0: close at once). */
+  KEEP_ALIVE_TIMEOUT: number
+  /** The largest request line plus headers, in bytes; above it the client gets a 431 and the connection closes. */
+  MAX_HEADER_SIZE: number
   /** Your own keys: UPPERCASE by convention, and the loaders load only those. */
   [key: string]: unknown
 }
@@ -151,4 +160,9 @@ export const defaultConfig: Readonly<FlagonConfig> = Object.freeze({
   WEBSOCKET_MAX_MESSAGE_SIZE: 16 * 1024 * 1024,
   WEBSOCKET_PING_INTERVAL: 20,
   WEBSOCKET_SHUTDOWN_GRACE: 5,
+  // Node's own defaults are 60 s for headers (checked only every 30 s) and 5 s for keep-alive;
+  // Hypercorn closes silent connections after 5 s. 16 KiB is Node's and Hypercorn's header limit.
+  HEADERS_TIMEOUT: 10,
+  KEEP_ALIVE_TIMEOUT: 5,
+  MAX_HEADER_SIZE: 16 * 1024,
 })

@@ -112,6 +112,9 @@ export const rules: Readonly<Record<KnownConfigKey, Rule>> = {
   WEBSOCKET_MAX_MESSAGE_SIZE: bytes,
   WEBSOCKET_PING_INTERVAL: orNull(seconds, ' (no pings)'),
   WEBSOCKET_SHUTDOWN_GRACE: seconds,
+  HEADERS_TIMEOUT: seconds,
+  KEEP_ALIVE_TIMEOUT: seconds,
+  MAX_HEADER_SIZE: bytes,
 }
 
 /** The keys Flagon knows, in `defaultConfig`'s order. */

@@ -3,10 +3,11 @@
  * `closeGracefully()` stops accepting, lets in-flight requests finish (bounded), then closes.
  * `run()` is the development server on top: it logs where it listens and stops on SIGINT/SIGTERM.
  */
-import { createServer, type Server } from 'node:http'
+import { createServer, type Server, type ServerOptions } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Flagon } from '../app.js'
 import type { Websocket } from '../wrappers/websocket.js'
+import { clientErrorHandler } from './node.js'
 
 /** Where to listen. */
 export interface ListenOptions {
@@ -26,8 +27,10 @@ export interface RunOptions extends ListenOptions {
 export async function listen(app: Flagon, options: ListenOptions): Promise<Server> {
   const { host, port } = address(app, options)
   await app.startServing()
-  const server = createServer(app.handler)
+  const server = createServer(serverOptions(app), app.handler)
+  server.keepAliveTimeout = app.config.KEEP_ALIVE_TIMEOUT * 1000
   server.on('upgrade', app.upgradeHandler)
+  server.on('clientError', clientErrorHandler())
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => {
@@ -102,6 +105,26 @@ export async function run(app: Flagon, options: RunOptions): Promise<Server> {
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
   return server
+}
+
+/** How often Node looks for connections past HEADERS_TIMEOUT; Node's own default is every 30 s. */
+const CHECK_INTERVAL_MS = 250
+
+/**
+ * The connection limits from the config. Node closes a connection that has not sent its headers
+ * within `headersTimeout`, but only notices at its next check, so the timeout is shortened by one
+ * check interval: a slowloris or silent client is gone by HEADERS_TIMEOUT at the latest.
+ */
+function serverOptions(app: Flagon): ServerOptions {
+  const seconds = app.config.HEADERS_TIMEOUT
+  const headersMs = seconds === 0 ? 0 : Math.max(seconds * 1000 - CHECK_INTERVAL_MS, 1)
+  return {
+    headersTimeout: headersMs,
+    // Node refuses a request timeout shorter than the headers one; a slow body is BODY_TIMEOUT's to end.
+    requestTimeout: Math.max(300_000, headersMs),
+    connectionsCheckingInterval: CHECK_INTERVAL_MS,
+    maxHeaderSize: app.config.MAX_HEADER_SIZE,
+  }
 }
 
 function address(app: Flagon, options: ListenOptions): { host: string; port: number } {

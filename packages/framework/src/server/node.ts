@@ -3,7 +3,8 @@
  * The adapter owns what Quart leaves to Hypercorn: no body for HEAD, 1xx, 204 and 304, the
  * Content-Length of fixed bodies, and cutting a response that takes longer than RESPONSE_TIMEOUT.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http'
+import type { Duplex } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
 import type { Flagon } from '../app.js'
 import { BadRequest, type HTTPException } from '../exceptions.js'
@@ -24,6 +25,46 @@ export function nodeHandler(app: Flagon): (req: IncomingMessage, res: ServerResp
   }
 }
 
+/**
+ * A listener for the server's `clientError` event: what Node's parser could not parse (or a
+ * connection past HEADERS_TIMEOUT) gets Node's own answer (400, 408, 413 or 431) and is closed.
+ * Unlike Node's default, a request parsed *before* the garbage on the same connection keeps its
+ * own answer: Node would cut it and send the garbage's 400 in its place.
+ */
+export function clientErrorHandler(): (error: Error & { code?: string }, socket: Duplex) => void {
+  const handled = new WeakSet<Duplex>()
+  return (error, socket) => {
+    // The parser stays in its error state and reports every later chunk again; answer once.
+    if (handled.has(socket)) return
+    handled.add(socket)
+    socket.on('error', () => {})
+    const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage
+    // A complete request in flight means the garbage came after it (an incomplete one owns the error).
+    if (inFlight && !inFlight.writableEnded && inFlight.req.complete && error.code?.startsWith('HPE_')) {
+      // The response ends the connection when it is written; RESPONSE_TIMEOUT bounds a streamed one.
+      inFlight.shouldKeepAlive = false
+      inFlight.once('close', () => socket.destroy())
+      return
+    }
+    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) return void socket.destroy()
+    socket.end(cannedAnswer(error.code))
+    // A peer that never reads the answer must not hold the socket.
+    setTimeout(() => socket.destroy(), 1000).unref()
+  }
+}
+
+/** Node's answers to what its parser refuses (400 for the rest), closing the connection. */
+const statusForParserError = new Map([
+  ['HPE_HEADER_OVERFLOW', 431],
+  ['ERR_HTTP_REQUEST_TIMEOUT', 408],
+  ['HPE_CHUNK_EXTENSIONS_OVERFLOW', 413],
+])
+
+function cannedAnswer(code: string | undefined): string {
+  const status = statusForParserError.get(code ?? '') ?? 400
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`
+}
+
 async function serve(app: Flagon, req: IncomingMessage, res: ServerResponse): Promise<void> {
   let request: Request
   try {
@@ -39,9 +80,39 @@ async function serve(app: Flagon, req: IncomingMessage, res: ServerResponse): Pr
   }
   await app.handleRequest(request, (response) => {
     // A body the view left unread stays on the socket and would stall the next request on it.
-    if (!req.complete) res.shouldKeepAlive = false
+    if (!req.complete) closeAfter(res)
     return writeResponse(app, res, response, req.method === 'HEAD')
   })
+}
+
+/** How long, and how much, a connection closed on an unread body is drained before it is cut. */
+const LINGER_MS = 2000
+const LINGER_BYTES = 16 * 1024 * 1024
+
+/**
+ * Ends the connection once `res` is written, without reading the rest of the request. Node would
+ * close the socket at once, and closing with the client's unread body still arriving makes the
+ * kernel reset the connection: the client could lose the answer (a 413) it was sent (RFC 9112 §9.6).
+ * So only our side is closed, and what still arrives is thrown away unparsed, for a bounded time.
+ */
+function closeAfter(res: ServerResponse): void {
+  res.shouldKeepAlive = false
+  const socket = res.socket
+  if (!socket) return
+  socket.destroySoon = () => {
+    // Nothing more reaches the parser: no request after the body can be smuggled in while we linger.
+    socket.removeAllListeners('data')
+    let drained = 0
+    socket.on('data', (chunk: Buffer) => {
+      drained += chunk.byteLength
+      if (drained > LINGER_BYTES) socket.destroy()
+    })
+    socket.once('end', () => socket.destroy())
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS)
+    socket.once('close', () => clearTimeout(timer))
+    socket.end()
+    socket.resume()
+  }
 }
 
 /** Wraps a node request; the body stays unread until the view asks for it. */

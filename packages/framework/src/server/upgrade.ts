@@ -69,6 +69,8 @@ export function upgradeHandler(
 /** Why a request is not a websocket handshake ws could complete, or undefined when it is one. */
 function handshakeProblem(req: IncomingMessage): string | undefined {
   if (req.method !== 'GET') return 'A websocket handshake must use GET.'
+  if (req.httpVersionMajor !== 1 || req.httpVersionMinor < 1)
+    return 'A websocket handshake needs HTTP/1.1 (RFC 6455).'
   if (req.headers.upgrade?.toLowerCase() !== 'websocket') return 'Only websocket upgrades are served.'
   if (!/^[+/0-9A-Za-z]{22}==$/.test(req.headers['sec-websocket-key'] ?? '')) {
     return 'Missing or invalid Sec-WebSocket-Key header.'

@@ -46,7 +46,8 @@ export class Websocket implements AsyncIterable<Message> {
   readonly #waiters: Array<{ resolve: (m: Message) => void; reject: (e: unknown) => void }> = []
   #closed: WebsocketDisconnect | undefined
   #closedBeforeAccept = false
-  readonly #controller = new AbortController()
+  // Made on first use of `signal`: an AbortController is a large share of an idle websocket's memory.
+  #controller: AbortController | undefined
 
   constructor(
     /** The HTTP request that asked for the upgrade. */
@@ -142,6 +143,10 @@ export class Websocket implements AsyncIterable<Message> {
 
   /** Aborted when the connection closes, whoever closed it. */
   get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController()
+      if (this.#closed) this.#controller.abort(this.#closed)
+    }
     return this.#controller.signal
   }
 
@@ -263,7 +268,7 @@ export class Websocket implements AsyncIterable<Message> {
     if (this.#closed) return
     this.#closed = new WebsocketDisconnect(code, reason)
     for (const waiter of this.#waiters.splice(0)) waiter.reject(this.#closed)
-    this.#controller.abort(this.#closed)
+    this.#controller?.abort(this.#closed)
   }
 }
 

@@ -43,6 +43,10 @@ const defaults: Array<[key: string, value: unknown]> = [
   ['WEBSOCKET_MAX_MESSAGE_SIZE', 16 * 1024 * 1024],
   ['WEBSOCKET_PING_INTERVAL', 20],
   ['WEBSOCKET_SHUTDOWN_GRACE', 5],
+  // Flagon's own server limits (issue 11)
+  ['HEADERS_TIMEOUT', 10],
+  ['KEEP_ALIVE_TIMEOUT', 5],
+  ['MAX_HEADER_SIZE', 16 * 1024],
 ]
 
 describe('the default config', () => {

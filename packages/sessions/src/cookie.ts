@@ -48,6 +48,19 @@ export class SecureCookieSessionInterface extends SessionInterface {
     if (!secretKey || secretKey.length === 0) return null
     // Oldest first, the current key last: it signs (Flask 3.1.1; before, the last fallback signed).
     const keys: SecretKey[] = [...(app.config.SECRET_KEY_FALLBACKS ?? []), secretKey]
+    // Built once per set of keys, so its derived signing keys are too; a key change builds a new one.
+    const cached = this.#serializer
+    if (cached && cached.keys.length === keys.length && cached.keys.every((key, i) => key === keys[i])) {
+      return cached.serializer
+    }
+    const serializer = this.#makeSerializer(keys)
+    this.#serializer = { keys, serializer }
+    return serializer
+  }
+
+  #serializer: { keys: readonly SecretKey[]; serializer: URLSafeTimedSerializer } | undefined
+
+  #makeSerializer(keys: SecretKey[]): URLSafeTimedSerializer {
     return new URLSafeTimedSerializer(keys, {
       salt: this.salt,
       serializer: this.serializer,

@@ -7,6 +7,7 @@ import { createServer, type Server, type ServerOptions } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Flagon } from '../app.js'
 import type { Websocket } from '../wrappers/websocket.js'
+import { logAccess } from './access-log.js'
 import { clientErrorHandler } from './node.js'
 
 /** Where to listen. */
@@ -21,6 +22,8 @@ export interface ListenOptions {
 export interface RunOptions extends ListenOptions {
   /** Turns DEBUG on. */
   debug?: boolean
+  /** Log each response (`client "GET /path HTTP/1.1" 200 12 345`, query values masked); default true. */
+  accessLog?: boolean
 }
 
 /** Runs beforeServing, then listens; resolves with the listening server. */
@@ -84,13 +87,8 @@ export async function closeWebsockets(open: ReadonlySet<Websocket>, graceSeconds
 export async function run(app: Flagon, options: RunOptions): Promise<Server> {
   if (options.debug !== undefined) app.config.DEBUG = options.debug
   const server = await app.listen(options)
-  const { address: host, port } = server.address() as AddressInfo
-  const shown = host.includes(':') ? `[${host}]` : host
-  process.stderr.write(
-    ` * Serving Flagon app '${app.name}'\n * Debug mode: ${app.debug ? 'on' : 'off'}\n` +
-      ' * This is a development server; in production, use app.listen() behind a process manager\n' +
-      ` * Running on http://${shown}:${port} (CTRL + C to quit)\n`,
-  )
+  if (options.accessLog !== false) logAccess(server, app.logger)
+  // Ready for a signal before saying where it listens: a supervisor may stop it as soon as it reads that.
   const stop = () => {
     process.off('SIGINT', stop)
     process.off('SIGTERM', stop)
@@ -104,6 +102,13 @@ export async function run(app: Flagon, options: RunOptions): Promise<Server> {
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
+  const { address: host, port } = server.address() as AddressInfo
+  const shown = host.includes(':') ? `[${host}]` : host
+  process.stderr.write(
+    ` * Serving Flagon app '${app.name}'\n * Debug mode: ${app.debug ? 'on' : 'off'}\n` +
+      ' * This is a development server; in production, use app.listen() behind a process manager\n' +
+      ` * Running on http://${shown}:${port} (CTRL + C to quit)\n`,
+  )
   return server
 }
 

@@ -42,10 +42,13 @@ export class URLSafeTimedSerializer {
     this.signerOptions = options.signerOptions ?? {}
   }
 
-  /** The signer for this serializer's keys and salt. */
+  /** The signer for this serializer's keys and salt, made once (its derived keys are kept). */
   makeSigner(): TimestampSigner {
-    return new TimestampSigner(this.secretKeys, { ...this.signerOptions, salt: this.salt })
+    this.#signer ??= new TimestampSigner(this.secretKeys, { ...this.signerOptions, salt: this.salt })
+    return this.#signer
   }
+
+  #signer: TimestampSigner | undefined
 
   /**
    * The value as text, compressed when that saves more than one byte, base64url-encoded.
@@ -54,6 +57,8 @@ export class URLSafeTimedSerializer {
    */
   dumpPayload(value: unknown): string {
     const json = Buffer.from(this.serializer.dumps(value), 'utf8')
+    // A zlib stream is never shorter than 8 bytes, so short payloads cannot win: skip the work.
+    if (json.length <= 9) return base64UrlEncode(json)
     const compressed = deflateSync(json)
     // itsdangerous's rule, to the byte: compress only when it saves at least two bytes,
     // since the '.' marker costs one.

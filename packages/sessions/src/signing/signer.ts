@@ -74,7 +74,18 @@ export class Signer {
 
   /** The signing key for a secret key (the newest by default), by {@link Signer.keyDerivation}. */
   deriveKey(secretKey: SecretKey = this.secretKey): Uint8Array {
-    const key = wantBytes(secretKey)
+    // Derivation is an HMAC or a hash per call: do it once per key of this signer.
+    const own = typeof secretKey === 'string' ? undefined : this.#derived.get(secretKey)
+    if (own) return own
+    const derived = this.#derive(wantBytes(secretKey))
+    if (typeof secretKey !== 'string' && this.secretKeys.includes(secretKey))
+      this.#derived.set(secretKey, derived)
+    return derived
+  }
+
+  readonly #derived = new Map<Uint8Array, Uint8Array>()
+
+  #derive(key: Uint8Array): Uint8Array {
     switch (this.keyDerivation) {
       case 'hmac':
         return createHmac(this.digestMethod, key).update(this.salt).digest()

@@ -30,7 +30,7 @@ function appWith(store: Store, configure?: (app: Flagon) => void): Flagon & { lo
   app.config.SESSION_STORE_TIMEOUT = 0.1
   app.get('/read', () => String(session.get('user') ?? 'nobody'))
   app.post('/login', () => {
-    session.set('user', request.args.get('user'))
+    session.set('user', request.args.get('user') ?? '')
     return 'ok'
   })
   configure?.(app)

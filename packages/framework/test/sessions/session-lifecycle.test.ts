@@ -26,7 +26,7 @@ function appWithSessions(configure?: (app: Flagon) => void): Flagon & { logged: 
   }
   app.get('/read', () => String(session.get('user') ?? 'nobody'))
   app.post('/login', () => {
-    session.set('user', request.args.get('user'))
+    session.set('user', request.args.get('user') ?? '')
     return 'ok'
   })
   app.post('/logout', () => {

@@ -26,7 +26,7 @@ const guide: Group[] = [
   },
   {
     text: 'Tutorial',
-    items: [{ text: 'Build a blog', link: '/tutorial/', ready: false }],
+    items: [{ text: 'Build a blog', link: '/tutorial/' }],
   },
   {
     text: 'Guides',
@@ -37,30 +37,34 @@ const guide: Group[] = [
       { text: 'Hooks and their order', link: '/guide/hooks' },
       { text: 'Errors and error handlers', link: '/guide/errors' },
       { text: 'Cookie sessions', link: '/guide/sessions' },
-      { text: 'Server-side sessions', link: '/guide/server-side-sessions', ready: false },
+      { text: 'Server-side sessions', link: '/guide/server-side-sessions' },
       { text: 'Sessions and websockets', link: '/guide/sessions-and-websockets' },
       { text: 'Websockets', link: '/guide/websockets' },
-      { text: 'Templates', link: '/guide/templates', ready: false },
+      { text: 'Templates', link: '/guide/templates' },
       { text: 'Blueprints', link: '/guide/blueprints' },
       { text: 'Static files and sendFile', link: '/guide/static-files' },
       { text: 'Testing', link: '/guide/testing' },
       { text: 'Configuration', link: '/guide/configuration' },
-      { text: 'The CLI', link: '/guide/cli', ready: false },
-      { text: 'Deployment', link: '/guide/deployment', ready: false },
+      { text: 'The CLI', link: '/guide/cli' },
+      { text: 'Logging', link: '/guide/logging' },
+      { text: 'Signals', link: '/guide/signals' },
+      { text: 'Background tasks', link: '/guide/background-tasks' },
+      { text: 'Deployment', link: '/guide/deployment' },
+      { text: 'Security', link: '/guide/security' },
     ],
   },
   {
     text: 'Coming from…',
     items: [
       { text: 'Quart or Flask', link: '/coming-from/quart' },
-      { text: 'Express, Fastify or Hono', link: '/coming-from/node', ready: false },
+      { text: 'Express, Fastify or Hono', link: '/coming-from/node' },
     ],
   },
   {
     text: 'Explanation',
     items: [
       { text: 'Architecture', link: '/explanation/architecture' },
-      { text: 'Benchmarks', link: '/explanation/benchmarks', ready: false },
+      { text: 'Benchmarks', link: '/explanation/benchmarks' },
     ],
   },
   {
@@ -114,6 +118,7 @@ export default defineConfig({
         text: `v${version}`,
         items: [
           { text: 'Architecture', link: '/explanation/architecture' },
+          { text: 'Benchmarks', link: '/explanation/benchmarks' },
           { text: 'Source', link: repository },
         ],
       },

@@ -7,7 +7,7 @@ todos: dict[int, str] = {}
 
 @app.before_request
 async def load_user():
-    g.user = session.get("user")
+    g.username = session.get("user")
 
 
 @app.post("/todos")
@@ -22,7 +22,7 @@ async def create_todo():
 async def show_todo(todo_id: int):
     if todo_id not in todos:
         abort(404)
-    return {"id": todo_id, "text": todos[todo_id], "user": g.user}
+    return {"id": todo_id, "text": todos[todo_id], "user": g.username}
 
 
 @app.post("/login/<name>")

@@ -5,7 +5,7 @@ app.config.SECRET_KEY = 'change me'
 const todos = new Map<number, string>()
 
 app.beforeRequest(async function loadUser() {
-  g.user = session.get('user') ?? null
+  g.username = session.get('user') ?? null
 })
 
 app.post('/todos', async function createTodo() {
@@ -17,7 +17,7 @@ app.post('/todos', async function createTodo() {
 
 app.get('/todos/<int:todoId>', async function showTodo({ todoId }) {
   if (!todos.has(todoId)) abort(404)
-  return { id: todoId, text: todos.get(todoId), user: g.user }
+  return { id: todoId, text: todos.get(todoId), user: g.username }
 })
 
 app.post('/login/<name>', async function login({ name }) {

@@ -5,7 +5,7 @@ export function createApp(): Flagon {
 
   // #region await
   app.beforeRequest(() => {
-    g.user = request.headers.get('x-user') ?? 'anonymous'
+    g.username = request.headers.get('x-user') ?? 'anonymous'
   })
 
   app.get('/whoami', async () => {
@@ -15,7 +15,7 @@ export function createApp(): Flagon {
 
   // Any function called while a request is handled sees that request: no parameter to pass down.
   function describeRequest(): string {
-    return `${g.user} asked for ${request.path}`
+    return `${g.username} asked for ${request.path}`
   }
   // #endregion await
 
@@ -23,7 +23,7 @@ export function createApp(): Flagon {
   app.get('/stream', async function* stream() {
     yield 'start\n'
     await new Promise((resolve) => setTimeout(resolve, 5))
-    yield `${request.path} for ${g.user}\n` // the body is sent before the contexts end
+    yield `${request.path} for ${g.username}\n` // the body is sent before the contexts end
   })
   // #endregion stream
 

@@ -67,8 +67,9 @@ function toResponse(value: unknown, options: MakeResponseOptions, endpoint: stri
   if (typeof value === 'string' || value instanceof Uint8Array) return new Response(value)
   if (value instanceof HTTPException) return value.getResponse()
   if (isWebResponse(value)) return Response.fromWeb(value)
-  if (Array.isArray(value) || isPlainObject(value)) return options.json(value)
+  // Streamable first: an object literal with [Symbol.asyncIterator] (what streamTemplate gives) is a body, not JSON.
   if (isStreamable(value)) return new Response(value)
+  if (Array.isArray(value) || isPlainObject(value)) return options.json(value)
   throw new ViewReturnError(endpoint, value)
 }
 

@@ -1,0 +1,2 @@
+// The final store.ts of examples/blog, unchanged from this step on.
+export * from '../../../../examples/blog/store.js'

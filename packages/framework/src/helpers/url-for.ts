@@ -61,7 +61,10 @@ export function urlFor(endpoint: string, values: UrlForValues = {}): string {
       )
     }
     external = _external ?? true
-    scheme = _scheme ?? (app.config.PREFER_SECURE_URLS ? 'https' : 'http')
+    // Quart reads PREFER_SECURE_URLS and ignores Flask's PREFERRED_URL_SCHEME; either asks for https here.
+    scheme =
+      _scheme ??
+      (app.config.PREFER_SECURE_URLS || app.config.PREFERRED_URL_SCHEME === 'https' ? 'https' : 'http')
     host = serverName
     root = String(app.config.APPLICATION_ROOT ?? '/').replace(/\/$/, '')
   }

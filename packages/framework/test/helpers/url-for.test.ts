@@ -79,3 +79,15 @@ describe('urlFor outside a request', () => {
     expect(await a.appContext().run(() => urlFor('index'))).toBe('https://example.com:8080/')
   })
 })
+
+describe("Flask's PREFERRED_URL_SCHEME (which Quart ignores)", () => {
+  it('makes URLs built outside a request https', async () => {
+    const a = new Flagon('preferred')
+    a.get('/', function index() {
+      return ''
+    })
+    a.config.SERVER_NAME = 'example.com'
+    a.config.PREFERRED_URL_SCHEME = 'https'
+    expect(await a.appContext().run(() => urlFor('index'))).toBe('https://example.com/')
+  })
+})

@@ -3,8 +3,9 @@
  * speaks raw TCP, so it can send what no HTTP client would. Each exchange records every status the
  * server answered, whether it closed the connection, and how long it took.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { connect, type Socket } from 'node:net'
+import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 
 /** What a file outside every served folder holds; no answer may ever contain it. */
@@ -16,6 +17,40 @@ export interface ServerStats {
   errors: string[]
   seen: Record<string, number>
   websocketsRunning: number
+  /** The server's open connections (the soak server reports them). */
+  connections?: number
+  /** Counters of the soak server's faulty handlers. */
+  counters?: Record<string, number>
+}
+
+/** Where `HostileServer.start` runs what. */
+export interface StartOptions {
+  /** The app's script; default `server.ts` beside this file. */
+  script?: URL
+  /** The CPU core to pin the server to with `taskset`, when there is more than one core. */
+  cpu?: string
+}
+
+/**
+ * `node args…` as a command pinned to `cpu` with taskset (which execs node: the pid stays node's),
+ * or unpinned on one core or without taskset.
+ */
+export function pinnedNode(args: string[], cpu: string | undefined): [string, string[]] {
+  if (cpu === undefined || availableParallelism() < 2 || !hasTaskset()) return [process.execPath, args]
+  return ['taskset', ['-c', cpu, process.execPath, ...args]]
+}
+
+let taskset: boolean | undefined
+function hasTaskset(): boolean {
+  if (taskset === undefined) {
+    try {
+      execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' })
+      taskset = true
+    } catch {
+      taskset = false
+    }
+  }
+  return taskset
 }
 
 /** A Flagon server in a child process, with `--expose-gc` so its memory can be read after a full GC. */
@@ -32,16 +67,17 @@ export class HostileServer {
   }
 
   /** Starts `server.ts` with `config` merged into the app's config; resolves once it listens. */
-  static async start(config: Record<string, unknown> = {}): Promise<HostileServer> {
+  static async start(
+    config: Record<string, unknown> = {},
+    options: StartOptions = {},
+  ): Promise<HostileServer> {
     const tsx = import.meta.resolve('tsx')
-    const child = spawn(
-      process.execPath,
-      ['--expose-gc', '--import', tsx, fileURLToPath(new URL('./server.ts', import.meta.url))],
-      {
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-        env: { ...process.env, HOSTILE_CONFIG: JSON.stringify(config) },
-      },
-    )
+    const script = fileURLToPath(options.script ?? new URL('./server.ts', import.meta.url))
+    const [command, args] = pinnedNode(['--expose-gc', '--import', tsx, script], options.cpu)
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: { ...process.env, HOSTILE_CONFIG: JSON.stringify(config) },
+    })
     let stderr = ''
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000)
@@ -220,18 +256,6 @@ export function closedWithin(socket: Socket, ms: number): Promise<number | null>
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
-/** A seeded PRNG (mulberry32): the same seed gives the same cases, so a failure reproduces. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Judges an outcome: a reason it fails, or null. */
 export type Expectation = (outcome: Outcome) => string | null

@@ -36,7 +36,7 @@ import {
 import { nodeHandler } from './server/node.js'
 import { upgradeHandler } from './server/upgrade.js'
 import { requestTearingDown, websocketTearingDown } from './signals.js'
-import { TestClient, withTestApp } from './testing/client.js'
+import { TestClient, testRequestHeader, withTestApp } from './testing/client.js'
 import { buildTestRequest, type TestRequestOptions } from './testing/request-context.js'
 import { runSessionTransaction, type SessionTransactionFn } from './testing/session-transaction.js'
 import type { Request } from './wrappers/request.js'
@@ -134,21 +134,29 @@ export class Flagon extends Scaffold {
     this.config.PERMANENT_SESSION_LIFETIME = seconds
   }
 
-  /** The session of `request`: the interface's, or a null session when it gives none. */
-  async openSession(request: Request): Promise<Session> {
-    return (
-      (await this.sessionInterface.openSession(this, request)) ?? this.sessionInterface.makeNullSession(this)
-    )
+  /**
+   * The session of `request`: the interface's, or a null session when it gives none. A promise only
+   * when the interface answers with one (a server-side store); the cookie interface answers at once,
+   * which spares every request the promise.
+   */
+  openSession(request: Request): Session | Promise<Session> {
+    const opened = this.sessionInterface.openSession(this, request)
+    if (isPromiseLike(opened)) {
+      return Promise.resolve(opened).then((session) => session ?? this.sessionInterface.makeNullSession(this))
+    }
+    return opened ?? this.sessionInterface.makeNullSession(this)
   }
 
   /**
    * Saves `session` onto `response` (null after an accepted websocket), unless it is a null session.
-   * `label` names the request in what the interface logs.
+   * `label` names the request in what the interface logs. A promise only when the interface's save is
+   * asynchronous, as `openSession`.
    */
-  async saveSession(session: Session, response: Response | null, label: string): Promise<void> {
+  saveSession(session: Session, response: Response | null, label: string): void | Promise<void> {
     if (this.sessionInterface.isNullSession(session)) return
     const host = response ? this : { config: this.config, logger: labelled(this.logger, label) }
-    await this.sessionInterface.saveSession(host, session, response)
+    const saved = this.sessionInterface.saveSession(host, session, response)
+    if (isPromiseLike(saved)) return Promise.resolve(saved)
   }
 
   /** True when DEBUG is on. */
@@ -391,6 +399,27 @@ export class Flagon extends Scaffold {
     return new TestClient(this, options)
   }
 
+  /**
+   * Keeps an unhandled error of a test client's request for that client to throw, when errors
+   * propagate (PROPAGATE_EXCEPTIONS, or TESTING or DEBUG when it is null), as in Quart's test client.
+   * @internal
+   */
+  propagateToTest(request: Request, error: unknown): void {
+    const id = request.headers.get(testRequestHeader)
+    if (id === null) return
+    const { PROPAGATE_EXCEPTIONS, TESTING, DEBUG } = this.config
+    if (PROPAGATE_EXCEPTIONS ?? (TESTING || DEBUG)) this.#propagated.set(id, error)
+  }
+
+  /** @internal The error a test client's request `id` left, once. */
+  takePropagatedError(id: string): unknown {
+    const error = this.#propagated.get(id)
+    this.#propagated.delete(id)
+    return error
+  }
+
+  readonly #propagated = new Map<string, unknown>()
+
   /** @internal For `client.sessionTransaction()`. */
   runSessionTransaction(
     url: URL,
@@ -426,6 +455,10 @@ function hostForMatching(request: Request): string {
 }
 
 /** A logger that names the request in each warning and error, for what a session interface logs. */
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function'
+}
+
 function labelled(logger: Logger, label: string): Logger {
   return {
     ...logger,

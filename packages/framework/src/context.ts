@@ -11,7 +11,7 @@ import { NullSession, type Session } from '@flagon/sessions'
 import type { Flagon } from './app.js'
 import { Globals } from './globals/g.js'
 import type { Rule } from './routing/rule.js'
-import { appcontextPopped, appcontextPushed, appcontextTearingDown } from './signals.js'
+import { appcontextPopped, appcontextPushed, appcontextTearingDown, requestTearingDown } from './signals.js'
 import type { Request } from './wrappers/request.js'
 import type { Response } from './wrappers/response.js'
 import type { Websocket } from './wrappers/websocket.js'
@@ -59,9 +59,19 @@ export class AppContext {
 
   /** Runs the app's teardownAppcontext functions (reversed, as Flask does) and the signals. */
   async teardown(error: unknown): Promise<void> {
-    for (const fn of [...this.app.teardownAppcontextFuncs].reverse()) await fn(error)
+    const funcs = this.app.teardownAppcontextFuncs
+    for (let i = funcs.length - 1; i >= 0; i--) await funcs[i]!(error)
     await appcontextTearingDown.send(this.app, { error })
     await appcontextPopped.send(this.app)
+  }
+
+  /** @internal True when leaving this context runs anything: a teardown function or a signal receiver. */
+  get hasTeardown(): boolean {
+    return (
+      this.app.teardownAppcontextFuncs.length > 0 ||
+      appcontextTearingDown.hasReceivers ||
+      appcontextPopped.hasReceivers
+    )
   }
 }
 
@@ -115,14 +125,51 @@ abstract class RoutedContext<W extends Request | Websocket> {
   /** Set when the session store failed this request: the session is then not saved. */
   sessionUnavailable = false
 
-  /** Opens the session, then matches the URL: what Quart's push does after pushing the context. */
-  async #open(): Promise<void> {
+  /**
+   * Opens the session, then matches the URL: what Quart's push does after pushing the context.
+   * Returns a promise only when the session interface answered with one: the cookie interface
+   * answers at once, and not awaiting it spares every request a promise.
+   */
+  #open(): Promise<void> | undefined {
+    let opened: Session | Promise<Session>
     try {
-      this.session = await this.app.openSession(this.handshake)
+      opened = this.app.openSession(this.handshake)
     } catch (error) {
       this.sessionError = error
+      this.#match()
+      return undefined
     }
+    if (!isPromise(opened)) {
+      this.session = opened
+      this.#match()
+      return undefined
+    }
+    return opened.then(
+      (session) => {
+        this.session = session
+        this.#match()
+      },
+      (error: unknown) => {
+        this.sessionError = error
+        this.#match()
+      },
+    )
+  }
+
+  #match(): void {
     this.match = this.app.matchRequest(this.handshake, this.#websocket)
+  }
+
+  /** Opens the session, runs `fn`, then tears this context down: the part of `run` inside the frame. */
+  async #inside<T>(fn: () => Promise<T>, getError: () => unknown): Promise<T> {
+    try {
+      const opening = this.#open()
+      if (opening) await opening
+      return await fn()
+    } finally {
+      const tearing = this.teardown(getError())
+      if (tearing) await tearing
+    }
   }
 
   /** The blueprint names of the matched endpoint, innermost first (`['parent.child', 'parent']`). */
@@ -132,33 +179,29 @@ abstract class RoutedContext<W extends Request | Websocket> {
 
   /** The frame code inside this context runs in. */
   protected abstract frame(appContext: AppContext): ContextFrame
-  /** The teardown functions of this kind of context. */
-  protected abstract teardown(error: unknown): Promise<void>
+  /** The teardown functions of this kind of context; nothing to wait for when there are none. */
+  protected abstract teardown(error: unknown): Promise<void> | undefined
 
   /**
    * Runs `fn` inside this context (and an app context, reused when one for the same app is
    * active), then runs the teardown functions with the error that went unhandled.
    */
-  async run<T>(fn: () => Promise<T>, getError: () => unknown = () => undefined): Promise<T> {
+  run<T>(fn: () => Promise<T>, getError: () => unknown = () => undefined): Promise<T> {
     const outer = storage.getStore()
     const reuse = outer?.app.app === this.app ? outer.app : undefined
-    const appContext = reuse ?? new AppContext(this.app)
-    const body = () =>
-      storage.run(this.frame(appContext), async () => {
-        try {
-          await this.#open()
-          return await fn()
-        } finally {
-          await this.teardown(getError())
-        }
-      })
-    if (reuse) return body()
-    return storage.run({ app: appContext }, async () => {
-      await appcontextPushed.send(this.app)
+    if (reuse) return storage.run(this.frame(reuse), () => this.#inside(fn, getError))
+    // One AsyncLocalStorage.run per request, not an app frame with a request frame inside it: each
+    // run costs every promise made inside it a hook on Node 20. The request's frame carries the app
+    // context too; the app context's own moments (the pushed signal, its teardown) get an app-only
+    // frame, and only when something listens to them.
+    const appContext = new AppContext(this.app)
+    const appFrame: ContextFrame = { app: appContext }
+    return storage.run(this.frame(appContext), async () => {
+      if (appcontextPushed.hasReceivers) await storage.run(appFrame, () => appcontextPushed.send(this.app))
       try {
-        return await body()
+        return await this.#inside(fn, getError)
       } finally {
-        await appContext.teardown(getError())
+        if (appContext.hasTeardown) await storage.run(appFrame, () => appContext.teardown(getError()))
       }
     })
   }
@@ -178,7 +221,15 @@ export class RequestContext extends RoutedContext<Request> {
     return { app: appContext, request: this }
   }
 
-  protected async teardown(error: unknown): Promise<void> {
+  protected teardown(error: unknown): Promise<void> | undefined {
+    // Most requests have nothing to tear down: no teardown function, no listener, no uploads to remove.
+    const idle =
+      this.app.teardownRequestFuncs.size === 0 && !requestTearingDown.hasReceivers && !this.wrapper.hasForm
+    if (idle) return undefined
+    return this.#teardown(error)
+  }
+
+  async #teardown(error: unknown): Promise<void> {
     await this.app.doTeardownRequest(this, error)
     await this.wrapper.close()
   }
@@ -198,9 +249,13 @@ export class WebsocketContext extends RoutedContext<Websocket> {
     return { app: appContext, websocket: this }
   }
 
-  protected async teardown(error: unknown): Promise<void> {
-    await this.app.doTeardownWebsocket(this, error)
+  protected teardown(error: unknown): Promise<void> {
+    return this.app.doTeardownWebsocket(this, error)
   }
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function'
 }
 
 /** Runs `fn` in a given frame; used to carry a context into callbacks (`copyCurrentRequestContext`). */

@@ -14,11 +14,14 @@
  * ```
  */
 export interface FlagonConfig {
-  /** Debug mode: indented JSON, errors propagate, template auto-reload. */
+  /** Debug mode: indented JSON, the stack on 500 pages, errors propagate to the test client, template auto-reload. */
   DEBUG: boolean
-  /** Test mode: unhandled errors propagate to the test instead of becoming a 500 page. */
+  /** Test mode: an unhandled error also rejects the test client's call that caused it (see PROPAGATE_EXCEPTIONS). */
   TESTING: boolean
-  /** `null` propagates unhandled errors when `TESTING` or `DEBUG` is on. */
+  /**
+   * Whether an unhandled error reaches the test that made the request: the test client's call
+   * rejects with it (the response on the wire is still the 500). `null`: when `TESTING` or `DEBUG` is on.
+   */
   PROPAGATE_EXCEPTIONS: boolean | null
   /** The key sessions are signed with; without one, sessions are unavailable. */
   SECRET_KEY: string | Uint8Array | null

@@ -53,6 +53,7 @@ export async function handleException(
     await gotRequestException.send(app, { error })
     app.logger.error(`Exception on request ${handshake.method} ${handshake.path}`, error)
   }
+  app.propagateToTest(handshake, error)
   const serverError = new InternalServerError(undefined, { cause: error })
   const handler = findErrorHandler(app, serverError, ctx.blueprints)
   if (handler) return handler(serverError)

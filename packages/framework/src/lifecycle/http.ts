@@ -17,8 +17,11 @@ import { handleException, handleUserError } from './errors.js'
 import { afterOrder, beforeOrder } from './hooks.js'
 import { makeResponse } from './make-response.js'
 
-/** Sends the finished response to the client; resolves when it has been sent (or abandoned). */
-export type Send = (response: Response) => Promise<void>
+/**
+ * Sends the finished response to the client; resolves when it has been sent (or abandoned). A body
+ * written whole is sent at once, and then nothing is returned to wait for.
+ */
+export type Send = (response: Response) => Promise<void> | undefined
 
 /** Handles one request from start to teardown, handing the response to `send` before the contexts pop. */
 export async function handleRequest(app: Flagon, request: Request, send: Send): Promise<void> {
@@ -33,7 +36,8 @@ export async function handleRequest(app: Flagon, request: Request, send: Send): 
         unhandled = error
         response = await finalize(app, ctx, await handleException(app, ctx, error), true)
       }
-      await send(response)
+      const sending = send(response)
+      if (sending) await sending
     },
     () => unhandled,
   )
@@ -43,7 +47,15 @@ async function fullDispatch(app: Flagon, ctx: RequestContext): Promise<Response>
   let result: ViewResult
   try {
     if (requestStarted.hasReceivers) await requestStarted.send(app)
-    result = (await preprocessRequest(app, ctx)) ?? (await dispatch(app, ctx))
+    // Each await costs a promise (and on Node 20 an AsyncLocalStorage hook): an app without
+    // before-hooks skips their runner, and a synchronous view's value is not awaited.
+    if (app.urlValuePreprocessors.size > 0 || app.beforeRequestFuncs.size > 0) {
+      result = await preprocessRequest(app, ctx)
+    }
+    if (result === undefined || result === null) {
+      result = dispatch(app, ctx)
+      if (isThenable(result)) result = await result
+    }
   } catch (error) {
     result = await handleUserError(app, ctx, error)
   }
@@ -64,7 +76,7 @@ export async function preprocessRequest(app: Flagon, ctx: RequestContext): Promi
   return undefined
 }
 
-async function dispatch(app: Flagon, ctx: RequestContext): Promise<ViewResult> {
+function dispatch(app: Flagon, ctx: RequestContext): ViewResult | Promise<ViewResult> {
   // Matched when the context was made, but raised only now, so that beforeRequest hooks run first (as in Quart).
   const { match } = ctx
   if (ctx.sessionError !== undefined) throw ctx.sessionError
@@ -84,12 +96,13 @@ async function finalize(
   result: ViewResult,
   fromErrorHandler: boolean,
 ): Promise<Response> {
-  let response = await makeResponse(result, {
+  let response = makeResponse(result, {
     endpoint: ctx.request.endpoint ?? undefined,
     json: (v) => app.jsonResponse(v),
   })
   try {
-    response = await processResponse(app, ctx, response)
+    const processed = processResponse(app, ctx, response)
+    response = isThenable(processed) ? await processed : processed
     if (requestFinished.hasReceivers) await requestFinished.send(app, { response })
   } catch (error) {
     if (!fromErrorHandler) throw error
@@ -98,12 +111,25 @@ async function finalize(
   return response
 }
 
-/** afterThisRequest functions in the order added, then afterRequest functions, innermost blueprint first. */
-export async function processResponse(
+/**
+ * afterThisRequest functions in the order added, then afterRequest functions, innermost blueprint
+ * first, then the session is saved. Without after-functions and with a synchronous save (the cookie
+ * interface's), nothing here needs awaiting, and the response comes back without a promise.
+ */
+export function processResponse(
   app: Flagon,
   ctx: RequestContext,
   response: Response,
-): Promise<Response> {
+): Response | Promise<Response> {
+  if (ctx.afterRequestFuncs.length > 0 || app.afterRequestFuncs.size > 0) {
+    return runAfterFunctions(app, ctx, response)
+  }
+  if (ctx.sessionUnavailable) return response
+  const saved = app.saveSession(ctx.session, response, `${ctx.request.method} ${ctx.request.path}`)
+  return saved ? saved.then(() => response) : response
+}
+
+async function runAfterFunctions(app: Flagon, ctx: RequestContext, response: Response): Promise<Response> {
   for (const fn of ctx.afterRequestFuncs) response = (await fn(response)) ?? response
   for (const fn of afterOrder(app.afterRequestFuncs, ctx.blueprints)) {
     response = (await fn(response)) ?? response
@@ -118,6 +144,10 @@ function defaultOptionsResponse(allowed: readonly string[]): Response {
   const response = new Response('')
   response.headers.set('allow', allowed.join(', '))
   return response
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function'
 }
 
 /** Used by `RequestContext.run` to run teardownRequest functions; exported for the app. */

@@ -147,33 +147,32 @@ export function requestFromNode(app: Flagon, req: IncomingMessage): Request {
  * Writes `response` to the client, streaming an async body with backpressure. Resolves when the
  * response is sent, or abandoned because the client left or RESPONSE_TIMEOUT passed.
  */
-export async function writeResponse(
+export function writeResponse(
   app: Flagon,
   res: ServerResponse,
   response: Response,
   head: boolean,
-): Promise<void> {
-  const headers: string[] = []
-  for (const [name, value] of response.headers) if (name !== 'set-cookie') headers.push(name, value)
-  for (const cookie of response.headers.getSetCookie()) headers.push('set-cookie', cookie)
+): Promise<void> | undefined {
+  const headers = response.headerFields()
   const noBody = head || hasNoBody(response.status)
   const length = response.contentLength
-  if (length !== undefined && !hasNoBody(response.status) && !response.headers.has('content-length')) {
+  if (length !== undefined && !hasNoBody(response.status) && !hasField(headers, 'content-length')) {
     headers.push('content-length', String(length))
   }
   res.writeHead(response.status, headers)
+  // A body written whole is sent at once, with no promise to wait for.
   if (noBody || response.body === null) {
     res.end()
-    return
+    return undefined
   }
   const body = response.body
   if (typeof body === 'string' || body instanceof Uint8Array) {
     res.end(body)
-    return
+    return undefined
   }
   const timeout =
     response.timeout === undefined ? (app.config.RESPONSE_TIMEOUT as number | null) : response.timeout
-  await streamBody(res, bodyChunks(body), timeout)
+  return streamBody(res, bodyChunks(body), timeout)
 }
 
 async function streamBody(
@@ -219,6 +218,12 @@ function drained(res: ServerResponse): Promise<void> {
     res.on('drain', done)
     res.on('close', done)
   })
+}
+
+/** True when the flat `[name, value, …]` list has a field of that (lower-case) name. */
+function hasField(fields: readonly string[], name: string): boolean {
+  for (let i = 0; i < fields.length; i += 2) if (fields[i] === name) return true
+  return false
 }
 
 function originForm(target: string): string {

@@ -4,8 +4,9 @@
  * handler accepts, and a rejection is written to the socket as a plain HTTP response.
  */
 import { type IncomingMessage, STATUS_CODES } from 'node:http'
+import { createRequire } from 'node:module'
 import type { Duplex } from 'node:stream'
-import { type WebSocket, WebSocketServer } from 'ws'
+import type { WebSocket, WebSocketServer } from 'ws'
 import type { Flagon } from '../app.js'
 import { handleWebsocket } from '../lifecycle/websocket.js'
 import type { Response } from '../wrappers/response.js'
@@ -24,16 +25,24 @@ export function upgradeHandler(
   open: Set<Websocket>,
 ): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
   const acceptances = new WeakMap<IncomingMessage, Acceptance>()
-  const server = new WebSocketServer({
-    noServer: true,
-    maxPayload: app.config.WEBSOCKET_MAX_MESSAGE_SIZE,
-    perMessageDeflate: false,
-    // Quart picks no subprotocol unless the handler names one in accept().
-    handleProtocols: (_offered, req) => acceptances.get(req)?.subprotocol ?? false,
-  })
-  server.on('headers', (lines, req) => {
-    for (const [name, value] of acceptances.get(req)?.headers ?? []) lines.push(`${name}: ${value}`)
-  })
+  const maxPayload = app.config.WEBSOCKET_MAX_MESSAGE_SIZE
+  // ws takes tens of milliseconds to load: it is loaded by the first handshake accepted, not at start.
+  let wss: WebSocketServer | undefined
+  const server = (): WebSocketServer => {
+    if (wss) return wss
+    const { WebSocketServer } = createRequire(import.meta.url)('ws') as typeof import('ws')
+    wss = new WebSocketServer({
+      noServer: true,
+      maxPayload,
+      perMessageDeflate: false,
+      // Quart picks no subprotocol unless the handler names one in accept().
+      handleProtocols: (_offered, req) => acceptances.get(req)?.subprotocol ?? false,
+    })
+    wss.on('headers', (lines, req) => {
+      for (const [name, value] of acceptances.get(req)?.headers ?? []) lines.push(`${name}: ${value}`)
+    })
+    return wss
+  }
 
   return (req, socket, head) => {
     // A client that resets mid-handshake must not take the process down.
@@ -49,7 +58,7 @@ export function upgradeHandler(
     const accept = (options: AcceptOptions) =>
       new Promise<WebSocket>((resolve) => {
         acceptances.set(req, { subprotocol: options.subprotocol, headers: new Headers(options.headers) })
-        server.handleUpgrade(req, socket, head, (ws) => {
+        server().handleUpgrade(req, socket, head, (ws) => {
           keepAlive(ws, app.config.WEBSOCKET_PING_INTERVAL)
           resolve(ws)
         })

@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { type Duplex, Readable } from 'node:stream'
 import type { Session } from '@flagon/sessions'
-import { type Dispatcher, Pool } from 'undici'
+import type { Dispatcher, Pool } from 'undici'
 import { CookieJar } from './cookie-jar.js'
 import { type BodyOptions, encodeBody } from './encode-body.js'
 import { TestResponse } from './response.js'
@@ -23,6 +23,11 @@ export { CookieJar } from './cookie-jar.js'
 export type { BodyOptions, FormFields, TestFile } from './encode-body.js'
 export { TestResponse } from './response.js'
 export { TestWebsocket, type TestWebsocketOptions, WebsocketResponseError } from './websocket.js'
+
+/** Tags each test request, so that an error it left can be thrown in the test (PROPAGATE_EXCEPTIONS). */
+export const testRequestHeader = 'x-flagon-test-request'
+
+let requestCounter = 0
 
 /** What the test client needs of an app: its config, its node handler and its lifespan. */
 export interface TestableApp {
@@ -41,6 +46,8 @@ export interface TestableApp {
     cookieHeader: string | undefined,
     fn: (session: Session) => unknown,
   ): Promise<string[]>
+  /** The unhandled error the request tagged `id` left, when errors propagate to tests. */
+  takePropagatedError?(id: string): unknown
   /** Runs the start-up half of the lifespan (`beforeServing`, `whileServing`). */
   startServing(): Promise<void>
   /** Runs the shut-down half of the lifespan (`afterServing`). */
@@ -259,6 +266,8 @@ export class TestClient {
   ): Promise<RawResponse> {
     const { pool } = await this.#serve()
     const sent: Record<string, string> = Object.fromEntries(headers)
+    const id = String(++requestCounter)
+    sent[testRequestHeader] = id
     const jarCookies = this.#useCookies ? this.cookies.cookieHeader(url) : undefined
     if (jarCookies !== undefined) sent.cookie = sent.cookie ? `${sent.cookie}; ${jarCookies}` : jarCookies
     const response = await pool.request({
@@ -269,6 +278,12 @@ export class TestClient {
         ? {}
         : { body: typeof body === 'string' || body instanceof Uint8Array ? body : Readable.from(body) }),
     })
+    // Recorded before the response was sent, so it is there by now (Quart's test client raises it too).
+    const propagated = this.#app.takePropagatedError?.(id)
+    if (propagated !== undefined) {
+      await response.body.dump()
+      throw propagated
+    }
     const received = new Headers()
     for (const [name, value] of Object.entries(response.headers)) {
       for (const item of Array.isArray(value) ? value : [value ?? '']) received.append(name, item)
@@ -365,6 +380,8 @@ export class TestClient {
       })
       server.unref()
       const { port } = server.address() as AddressInfo
+      // undici is loaded by the first test request, not by every app that imports Flagon.
+      const { Pool } = await import('undici')
       return { server, pool: new Pool(`http://127.0.0.1:${port}`) }
     })()
     return this.#serving

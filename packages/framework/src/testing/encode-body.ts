@@ -3,7 +3,6 @@
  * Content-Type that goes with them, with Quart's rules (quart-behaviour.md §1.19): `json` is
  * `application/json`, `form` is urlencoded, `files` (with any `form` fields) is `multipart/form-data`.
  */
-import { FormData as UndiciFormData, Response as UndiciResponse } from 'undici'
 
 /**
  * A file to upload with the `files` option: its content and name, or a global `File`/`Blob`
@@ -83,6 +82,8 @@ async function encodeMultipart(
   files: Record<string, TestFile | TestFile[]>,
   form: FormFields | undefined,
 ): Promise<EncodedBody> {
+  // Loaded here, by the first multipart test request, rather than by every app that imports Flagon.
+  const { FormData: UndiciFormData, Response: UndiciResponse } = await import('undici')
   const multipart = new UndiciFormData()
   if (form !== undefined) {
     for (const [name, value] of formEntries(form)) multipart.append(name, value)

@@ -3,7 +3,8 @@
  * the client's cookies on the handshake. A rejected handshake surfaces its HTTP response.
  */
 import type { IncomingMessage } from 'node:http'
-import { WebSocket } from 'ws'
+import { createRequire } from 'node:module'
+import type { WebSocket } from 'ws'
 import { WebsocketDisconnect } from '../wrappers/websocket.js'
 
 /** Thrown by `client.websocket()` when the app rejects the handshake; carries the HTTP response. */
@@ -94,7 +95,7 @@ export class TestWebsocket {
 
   /** Closes the socket from the client's side and waits until it is closed. */
   async close(code = 1000, reason = ''): Promise<void> {
-    if (this.#socket.readyState === WebSocket.CLOSED) return
+    if (this.#socket.readyState === this.#socket.CLOSED) return
     const closed = new Promise<void>((resolve) => this.#socket.once('close', () => resolve()))
     this.#socket.close(code, reason)
     await closed
@@ -116,6 +117,8 @@ export function connectWebsocket(
   subprotocols: string[],
   onSetCookie: (cookies: string[]) => void,
 ): Promise<TestWebsocket> {
+  // ws is loaded by the first test websocket, not by every app that imports Flagon.
+  const { WebSocket } = createRequire(import.meta.url)('ws') as typeof import('ws')
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, subprotocols, { headers, perMessageDeflate: false })
     let upgradeHeaders = new Headers()

@@ -8,7 +8,6 @@
  * within `maxContentLength`; the part-count and field-size limits are checked on the result, and
  * the part count also before parsing, so a body of a million tiny parts is refused cheaply.
  */
-import { Response as UndiciResponse } from 'undici'
 import { RequestEntityTooLarge } from '../exceptions.js'
 import { spoolUpload, type UploadedFile } from './files.js'
 import { MultiDict } from './multidict.js'
@@ -56,6 +55,8 @@ async function parseMultipart(body: Uint8Array, boundary: string, limits: FormLi
   if (maxParts !== null && countParts(body, boundary) > maxParts) throw new RequestEntityTooLarge()
   let entries: Array<[string, string | File]>
   try {
+    // undici takes a tenth of a second to load: it is loaded by the first multipart body, not at start.
+    const { Response: UndiciResponse } = await import('undici')
     const response = new UndiciResponse(body, {
       headers: { 'content-type': `multipart/form-data; boundary=${quoteBoundary(boundary)}` },
     })

@@ -331,6 +331,11 @@ export class Request {
     return new MultiDict([...this.args, ...(await this.form())])
   }
 
+  /** @internal True once the form was read (or is being read): only then may `close()` have files to remove. */
+  get hasForm(): boolean {
+    return this.#form !== null
+  }
+
   /** Removes the temporary files of spooled uploads; the app calls it when the request ends. */
   async close(): Promise<void> {
     const parsed = await this.#form?.catch(() => null)

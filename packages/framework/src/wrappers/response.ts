@@ -51,7 +51,6 @@ export class Response {
   static readonly defaultMaxCookieSize = 4093
 
   status: number
-  readonly headers: Headers
   body: ResponseBody
   /**
    * Seconds allowed to send this response: `undefined` uses the RESPONSE_TIMEOUT config, `null` means no
@@ -61,14 +60,55 @@ export class Response {
   /** Set-Cookie headers longer than this warn, since browsers may drop them silently; 0 turns it off. */
   maxCookieSize: number = Response.defaultMaxCookieSize
 
+  /**
+   * The headers, built on first use. Until then a response with nothing but a Content-Type (most of
+   * them) keeps it in `#contentType`: making a WHATWG Headers, and reading it back to write the
+   * response, cost more than the rest of a small response.
+   */
+  #headers: Headers | undefined
+  #contentType: string | null = null
+
   constructor(body: ResponseBodyInit = null, init: ResponseInit = {}) {
     this.status = init.status ?? 200
-    this.headers = toHeaders(init.headers)
+    if (init.headers !== undefined) this.#headers = toHeaders(init.headers)
     this.body = toBody(body)
-    if (init.contentType !== undefined) this.headers.set('Content-Type', init.contentType)
-    else if (init.mimetype !== undefined || !this.headers.has('Content-Type')) {
+    if (init.contentType !== undefined) this.#setContentType(init.contentType)
+    else if (init.mimetype !== undefined || !this.#headers?.has('Content-Type')) {
       this.mimetype = init.mimetype ?? 'text/html'
     }
+  }
+
+  /** The response's headers, a WHATWG `Headers`. */
+  get headers(): Headers {
+    if (this.#headers === undefined) {
+      this.#headers = new Headers()
+      if (this.#contentType !== null) this.#headers.set('Content-Type', this.#contentType)
+    }
+    return this.#headers
+  }
+
+  /**
+   * @internal The header fields as node's `writeHead` takes them, a flat `[name, value, …]` list with
+   * lower-cased names in `Headers`' order and each Set-Cookie on its own.
+   */
+  headerFields(): string[] {
+    const headers = this.#headers
+    if (headers === undefined) return this.#contentType === null ? [] : ['content-type', this.#contentType]
+    const fields: string[] = []
+    for (const [name, value] of headers) if (name !== 'set-cookie') fields.push(name, value)
+    for (const cookie of headers.getSetCookie()) fields.push('set-cookie', cookie)
+    return fields
+  }
+
+  #getContentType(): string | null {
+    return this.#headers === undefined ? this.#contentType : this.#headers.get('Content-Type')
+  }
+
+  #setContentType(value: string): void {
+    // Kept aside only when it is a value Headers would store unchanged; anything else (whitespace to
+    // trim, a character to refuse) goes through Headers, which normalises or throws as it always has.
+    if (this.#headers === undefined && PLAIN_HEADER_VALUE.test(value)) this.#contentType = value
+    else this.headers.set('Content-Type', value)
   }
 
   /**
@@ -104,19 +144,19 @@ export class Response {
 
   /** The media type without parameters, lower-cased (`text/html`), or null without a Content-Type. */
   get mimetype(): string | null {
-    const type = this.headers.get('Content-Type')
+    const type = this.#getContentType()
     return type === null ? null : type.split(';')[0]!.trim().toLowerCase()
   }
   set mimetype(mimetype: string) {
-    this.headers.set('Content-Type', withCharset(mimetype))
+    this.#setContentType(withCharset(mimetype))
   }
 
   /** The whole Content-Type header, or null. */
   get contentType(): string | null {
-    return this.headers.get('Content-Type')
+    return this.#getContentType()
   }
   set contentType(value: string) {
-    this.headers.set('Content-Type', value)
+    this.#setContentType(value)
   }
 
   /** True when the body is a file streamed from disk (sendFile, static files); server-side sessions skip saving on it. */
@@ -224,6 +264,9 @@ export class Response {
 }
 
 const encoder = new TextEncoder()
+
+// Printable ASCII, no space at either end: what a WHATWG Headers stores exactly as given.
+const PLAIN_HEADER_VALUE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/
 
 // Werkzeug's get_content_type: these types are text, so they say which charset they use.
 const CHARSET_TYPES = new Set([

@@ -67,6 +67,7 @@ describeTransports('error handlers', (call) => {
   it('in DEBUG, the 500 page shows the stack, escaped', async () => {
     const app = quietApp('debug')
     app.config.DEBUG = true
+    app.config.PROPAGATE_EXCEPTIONS = false // show the page instead of throwing in the test
     app.get('/boom', () => {
       throw new Error('<kaboom>')
     })
@@ -118,6 +119,34 @@ describe('registering error handlers', () => {
   for (const [name, key, message] of rows) {
     it(`refuses ${name}`, () => {
       expect(() => new Flagon('x').errorHandler(key as number, () => '')).toThrow(message)
+    })
+  }
+})
+
+describe('errors that propagate to the test (TESTING, PROPAGATE_EXCEPTIONS)', () => {
+  const rows: Array<[name: string, config: Record<string, unknown>, propagates: boolean]> = [
+    ['by default they do not: the client gets the 500', {}, false],
+    ['with TESTING on, the call rejects with the error', { TESTING: true }, true],
+    ['with DEBUG on, the call rejects with the error', { DEBUG: true }, true],
+    ['PROPAGATE_EXCEPTIONS false wins over TESTING', { TESTING: true, PROPAGATE_EXCEPTIONS: false }, false],
+    ['PROPAGATE_EXCEPTIONS true propagates on its own', { PROPAGATE_EXCEPTIONS: true }, true],
+  ]
+  for (const [name, config, propagates] of rows) {
+    it(name, async () => {
+      const app = quietApp('propagate')
+      Object.assign(app.config, config)
+      app.get('/boom', () => {
+        throw new RangeError('kaboom')
+      })
+      app.get('/fine', () => 'fine')
+      const client = app.testClient()
+      try {
+        if (propagates) await expect(client.get('/boom')).rejects.toThrow(RangeError)
+        else expect((await client.get('/boom')).status).toBe(500)
+        expect(await (await client.get('/fine')).text()).toBe('fine')
+      } finally {
+        await client.close()
+      }
     })
   }
 })

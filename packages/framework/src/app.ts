@@ -15,6 +15,7 @@ import { Config, type FlagonConfig } from './config.js'
 import { AppContext, RequestContext, type UrlMatch, type WebsocketContext } from './context.js'
 import { BadRequest, MethodNotAllowed, NotFound, RequestRedirect } from './exceptions.js'
 import { staticView } from './helpers/send-file.js'
+import { isTrustedHost } from './helpers/trusted-hosts.js'
 import { jsonResponse } from './json.js'
 import { afterOrder } from './lifecycle/hooks.js'
 import { doTeardownRequest, handleRequest, type Send } from './lifecycle/http.js'
@@ -286,6 +287,12 @@ export class Flagon extends Scaffold {
    * are kept to be raised at dispatch. Sets the route's body limits.
    */
   matchRequest(request: Request, websocket = false): UrlMatch {
+    const trusted = this.config.TRUSTED_HOSTS
+    if (trusted && !isTrustedHost(request.host, trusted)) {
+      return routingFailure(
+        new BadRequest(`The host ${JSON.stringify(request.host)} is not in TRUSTED_HOSTS.`),
+      )
+    }
     const outcome = this.urlMap.match(request.path, {
       method: websocket ? 'GET' : request.method,
       websocket,

@@ -3,6 +3,10 @@
  * lives in a cookie, as tagged JSON signed by itsdangerous's URL-safe timed serializer. The data is
  * readable by the client but cannot be changed without the key, and the cookies cross between Flask,
  * Quart and Flagon in both directions (quart-behaviour.md §3.3–3.6).
+ *
+ * Key rotation, improved on Flask: a cookie that verifies only with a `SECRET_KEY_FALLBACKS` key is
+ * re-issued under `SECRET_KEY` in the same response, even when the session was not modified, so a
+ * rotation completes as users come back; `fallbackKeyUsage(app)` counts such cookies per old key.
  */
 import {
   permanentSessionLifetime,
@@ -11,6 +15,7 @@ import {
   type SessionRequest,
   type SessionResponse,
 } from './interface.js'
+import { FallbackKeyUsage, type FallbackKeyUse } from './server/key-usage.js'
 import { Session, type SessionInit } from './session.js'
 import { BadPayload, BadSignature } from './signing/errors.js'
 import type { TextSerializer } from './signing/json.js'
@@ -59,6 +64,21 @@ export class SecureCookieSessionInterface extends SessionInterface {
   }
 
   #serializer: { keys: readonly SecretKey[]; serializer: URLSafeTimedSerializer } | undefined
+  /** Sessions whose cookie an old key signed: re-issued under SECRET_KEY even when unmodified. */
+  readonly #reissue = new WeakSet<Session>()
+  readonly #keyUsage = new FallbackKeyUsage('session cookie', this.now)
+
+  /**
+   * How often each `SECRET_KEY_FALLBACKS` key verified a session cookie since the process started, and
+   * when last. Each such cookie was re-issued under `SECRET_KEY`; remove a key once its count stops growing.
+   *
+   * @example
+   * app.get('/admin/keys', () => sessionInterface.fallbackKeyUsage(app))
+   * // [{ index: 0, fingerprint: '3f2a9c01b7de', verified: 1832, lastSeen: Date }]
+   */
+  fallbackKeyUsage(app: SessionApp): FallbackKeyUse[] {
+    return this.#keyUsage.report(app)
+  }
 
   #makeSerializer(keys: SecretKey[]): URLSafeTimedSerializer {
     return new URLSafeTimedSerializer(keys, {
@@ -80,7 +100,11 @@ export class SecureCookieSessionInterface extends SessionInterface {
     const maxAge = Math.trunc(permanentSessionLifetime(app))
     try {
       const data = serializer.loads(cookie, maxAge)
-      if (isRecord(data)) return new this.sessionClass(data)
+      if (isRecord(data)) {
+        const session = new this.sessionClass(data)
+        if (this.#signedByFallback(app, cookie)) this.#reissue.add(session)
+        return session
+      }
       app.logger.warn(
         'The session cookie is signed with the secret key but holds no object; starting a new session.',
       )
@@ -141,13 +165,25 @@ export class SecureCookieSessionInterface extends SessionInterface {
       return
     }
 
-    if (!this.shouldSetCookie(app, session)) return
+    if (!this.shouldSetCookie(app, session) && !this.#reissue.has(session)) return
 
     const expires = this.getExpirationTime(app, session)
     // A Map keeps the keys' insertion order exactly, even keys that look like integers.
     const value = this.getSigningSerializer(app)!.dumps(new Map(session.entries()))
     response.setCookie(name, value, { ...(expires !== undefined && { expires }), ...attributes })
     response.vary('Cookie')
+  }
+
+  // Only when fallbacks are configured, and only for cookies that verified: one HMAC per key tried.
+  #signedByFallback(app: SessionApp, cookie: string): boolean {
+    if ((app.config.SECRET_KEY_FALLBACKS ?? []).length === 0) return false
+    const at = cookie.lastIndexOf('.')
+    const index = this.#keyUsage.signedBy(app, cookie.slice(0, at), cookie.slice(at + 1), {
+      salt: this.salt,
+      keyDerivation: this.keyDerivation,
+      digestMethod: this.digestMethod,
+    })
+    return index !== null && index >= 0
   }
 }
 

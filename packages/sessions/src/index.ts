@@ -56,12 +56,21 @@ export { UUID } from './uuid.js'
 // server-side sessions: the interface, its session and settings
 export type { ServerSessionConfig, ServerSessionSettings } from './server/config.js'
 export { defaultServerSessionSettings, readServerSessionSettings } from './server/config.js'
-export type { ServerSessionResponse, ServerSideSessionInterfaceOptions } from './server/interface.js'
+export type {
+  ServerSessionResponse,
+  ServerSideSessionInterfaceOptions,
+  SessionStoreHealth,
+} from './server/interface.js'
 export { ServerSideSessionInterface } from './server/interface.js'
 export { isSessionId, newSessionId, ServerSideSession } from './server/session.js'
 export type { ServerSessionHost, UseServerSessionsOptions } from './server/use.js'
 export { storeFromConfig, useServerSessions } from './server/use.js'
+// key rotation
+export type { FallbackKeyUse } from './server/key-usage.js'
+export { FallbackKeyUsage, keyFingerprint } from './server/key-usage.js'
 // stores
+export type { BreakerOptions, BreakerSnapshot, BreakerState } from './server/breaker.js'
+export { BreakerOpen, CircuitBreaker } from './server/breaker.js'
 export type { StoreOperation, StoreUnavailableOptions } from './server/errors.js'
 export { StoreUnavailable } from './server/errors.js'
 export type { MemcachedClient, MemcachedStoreOptions } from './server/memcached.js'
@@ -70,4 +79,11 @@ export type { MemoryStoreOptions } from './server/memory.js'
 export { MemoryStore } from './server/memory.js'
 export type { RedisClient, RedisStoreOptions } from './server/redis.js'
 export { RedisStore } from './server/redis.js'
-export type { Store } from './server/store.js'
+export type { RecordUpdate, Store } from './server/store.js'
+// every session of a user; revocation
+export type { RevocationEvent, RevocationReason, UserSession } from './server/user-sessions.js'
+export {
+  SESSION_REVOKED_CLOSE_CODE,
+  SessionIndexUnavailable,
+  sessionIdHash,
+} from './server/user-sessions.js'

@@ -37,6 +37,21 @@ export interface ServerSessionConfig extends SessionConfig {
   readonly SESSION_REVERSE_PROXY?: boolean | number | undefined
   /** Seconds any one store call may take before the request fails with a 503; default 2. */
   readonly SESSION_STORE_TIMEOUT?: number | undefined
+  /**
+   * When the store cannot be read: `'error'` (default) answers 503 with `Retry-After`; `'anonymous'`
+   * lets the request go on with an empty session that is never stored (a write to it still answers 503).
+   */
+  readonly SESSION_STORE_FAILURE?: 'error' | 'anonymous' | undefined
+  /**
+   * Keys whose write (set or delete) regenerates the session id when the response is saved, e.g.
+   * `['user_id']`: fixation defence that does not depend on remembering `session.regenerate()`.
+   */
+  readonly SESSION_REGENERATE_ON?: readonly string[] | undefined
+  /**
+   * The session key that names the user (e.g. `'user_id'`): with it, the store keeps a per-user index
+   * of sessions for `listSessions`, `revokeSession` and `revokeAllSessions`. Default none.
+   */
+  readonly SESSION_IDENTITY_KEY?: string | null | undefined
 }
 
 /** The settings a {@link ServerSideSessionInterface} works by, as read from the config. */
@@ -50,6 +65,9 @@ export interface ServerSessionSettings {
   hijackReverseProxy: boolean | number
   /** Seconds. */
   storeTimeout: number
+  storeFailure: 'error' | 'anonymous'
+  regenerateOn: readonly string[]
+  identityKey: string | null
 }
 
 /** Quart-Session's defaults, plus Flagon's store timeout. */
@@ -62,6 +80,9 @@ export const defaultServerSessionSettings: Readonly<ServerSessionSettings> = Obj
   hijackProtection: false,
   hijackReverseProxy: false,
   storeTimeout: 2,
+  storeFailure: 'error',
+  regenerateOn: Object.freeze([]) as readonly string[],
+  identityKey: null,
 })
 
 /**
@@ -76,6 +97,18 @@ export function readServerSessionSettings(config: ServerSessionConfig): ServerSe
   const storeTimeout = config.SESSION_STORE_TIMEOUT ?? d.storeTimeout
   if (typeof storeTimeout !== 'number' || !(storeTimeout > 0) || !Number.isFinite(storeTimeout)) {
     throw wrongType('SESSION_STORE_TIMEOUT', 'a positive number of seconds', storeTimeout)
+  }
+  const storeFailure = config.SESSION_STORE_FAILURE ?? d.storeFailure
+  if (storeFailure !== 'error' && storeFailure !== 'anonymous') {
+    throw wrongType('SESSION_STORE_FAILURE', '"error" or "anonymous"', storeFailure)
+  }
+  const regenerateOn = config.SESSION_REGENERATE_ON ?? d.regenerateOn
+  if (!Array.isArray(regenerateOn) || !regenerateOn.every((key) => typeof key === 'string')) {
+    throw wrongType('SESSION_REGENERATE_ON', 'a list of session keys', regenerateOn)
+  }
+  const identityKey = config.SESSION_IDENTITY_KEY ?? d.identityKey
+  if (identityKey !== null && (typeof identityKey !== 'string' || identityKey === '')) {
+    throw wrongType('SESSION_IDENTITY_KEY', 'a session key (a non-empty string) or null', identityKey)
   }
   const hijackReverseProxy = aliased(config, 'SESSION_HIJACK_REVERSE_PROXY', 'SESSION_REVERSE_PROXY')
   if (
@@ -98,6 +131,9 @@ export function readServerSessionSettings(config: ServerSessionConfig): ServerSe
     ),
     hijackReverseProxy: (hijackReverseProxy as boolean | number | undefined) ?? d.hijackReverseProxy,
     storeTimeout,
+    storeFailure,
+    regenerateOn: [...regenerateOn],
+    identityKey,
   }
 }
 

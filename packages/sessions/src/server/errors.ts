@@ -4,7 +4,16 @@
  */
 
 /** The store operations a session interface performs. */
-export type StoreOperation = 'get' | 'set' | 'delete' | 'touch'
+export type StoreOperation =
+  | 'get'
+  | 'set'
+  | 'delete'
+  | 'touch'
+  | 'update'
+  | 'replace'
+  | 'index'
+  | 'publish'
+  | 'subscribe'
 
 /** How a {@link StoreUnavailable} came about. */
 export interface StoreUnavailableOptions {
@@ -14,6 +23,8 @@ export interface StoreUnavailableOptions {
   retryAfter?: number
   /** The store's own error, when it failed rather than timed out. */
   cause?: unknown
+  /** True when the circuit breaker refused the call without asking the store. */
+  breakerOpen?: boolean
 }
 
 /**
@@ -38,6 +49,8 @@ export class StoreUnavailable extends Error {
   readonly retryAfter: number
   /** The timeout that ran out, in seconds; undefined when the store failed outright. */
   readonly timeout: number | undefined
+  /** True when the circuit breaker refused the call at once, after repeated failures. */
+  readonly breakerOpen: boolean
 
   constructor(
     /** The store's name, e.g. `'redis'`. */
@@ -46,8 +59,10 @@ export class StoreUnavailable extends Error {
     readonly operation: StoreOperation,
     options: StoreUnavailableOptions = {},
   ) {
-    const what =
-      options.timeout !== undefined
+    const what = options.breakerOpen
+      ? `was not asked to ${operation}: it failed repeatedly, and the circuit breaker holds calls back ` +
+        'until a probe succeeds'
+      : options.timeout !== undefined
         ? `did not answer a ${operation} within ${options.timeout} s (SESSION_STORE_TIMEOUT)`
         : `failed a ${operation} (${describe(options.cause)})`
     const consequence =
@@ -61,6 +76,14 @@ export class StoreUnavailable extends Error {
     )
     this.retryAfter = options.retryAfter ?? 1
     this.timeout = options.timeout
+    this.breakerOpen = options.breakerOpen ?? false
+  }
+
+  /** What went wrong, in a few words: the store's own error, or the timeout that ran out. */
+  get reason(): string {
+    if (this.breakerOpen) return 'circuit breaker open'
+    if (this.timeout !== undefined) return `no answer within ${this.timeout} s`
+    return describe(this.cause)
   }
 
   /** The headers of the 503 response: `Retry-After`. */

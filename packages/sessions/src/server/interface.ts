@@ -4,9 +4,20 @@
  * id, as the tagged JSON of the cookie sessions. The host calls `openSession` when a request starts and
  * `saveSession` when its response is ready (or, with no response, when an accepted websocket ends).
  *
- * Concurrent requests of one session each write the whole record: the last write wins. Every store call
- * is bounded by `SESSION_STORE_TIMEOUT`; a store that is down or slow fails the request with a
- * {@link StoreUnavailable} (503), never a hang, and the clients reconnect on their own.
+ * Concurrent requests of one session do not lose each other's writes: a request stores only the keys
+ * it set or deleted (or changed in place), merged into the stored record by the store's compare-and-set
+ * `update`; two requests writing the same key: the one saved later wins. (A store without `update`
+ * gets the whole record, and the last save wins whole.) `regenerate()` moves the data to a new id and
+ * ends the old one in one step (the store's `replace`).
+ *
+ * Every store call goes through one place (`#call`): bounded by `SESSION_STORE_TIMEOUT`, and behind a
+ * {@link CircuitBreaker}, so a store that is down fails requests at once (503, or an unsaved empty
+ * session with `SESSION_STORE_FAILURE = 'anonymous'`) and is probed until it answers again; `health()`
+ * reports it.
+ *
+ * A session that ends (cleared, regenerated, revoked) is announced to `subscribeRevocations` listeners
+ * in every process sharing the store; with `SESSION_IDENTITY_KEY`, a user's sessions can be listed and
+ * revoked (user-sessions.ts).
  */
 import {
   type Awaitable,
@@ -21,10 +32,16 @@ import type { Session } from '../session.js'
 import type { TextSerializer } from '../signing/json.js'
 import { type SecretKey, Signer } from '../signing/signer.js'
 import { sessionJsonSerializer } from '../tag.js'
+import { type BreakerOptions, type BreakerSnapshot, CircuitBreaker } from './breaker.js'
 import { defaultServerSessionSettings, type ServerSessionSettings } from './config.js'
+import { SessionDirectory } from './directory.js'
 import { type StoreOperation, StoreUnavailable } from './errors.js'
+import { FallbackKeyUsage, type FallbackKeyUse } from './key-usage.js'
+import { changesOf, loadRecord, mergeChanges } from './merge.js'
 import { isSessionId, newSessionId, ServerSideSession } from './session.js'
 import type { Store } from './store.js'
+import { callStore } from './store-call.js'
+import { type RevocationEvent, sessionIdHash, type UserSession } from './user-sessions.js'
 
 /** The response as a server-side interface sees it: a session response that may say it sends a file. */
 export interface ServerSessionResponse extends SessionResponse {
@@ -38,6 +55,18 @@ export interface ServerSideSessionInterfaceOptions
     SessionInterfaceOptions {
   /** Session data to text and back; default the tagged JSON of the cookie sessions. */
   serializer?: TextSerializer
+  /** How the circuit breaker in front of the store trips and recovers. */
+  breaker?: BreakerOptions
+}
+
+/** What `sessionInterface.health()` reports: whether the store answered, and the breaker's state. */
+export interface SessionStoreHealth extends BreakerSnapshot {
+  /** True when the store answered the check. */
+  ok: boolean
+  /** The store's name, e.g. `'redis'`. */
+  store: string
+  /** Milliseconds the check took; null when the store was not asked (breaker open) or failed. */
+  latency: number | null
 }
 
 /**
@@ -60,9 +89,22 @@ export class ServerSideSessionInterface extends SessionInterface implements Serv
   hijackProtection: boolean
   hijackReverseProxy: boolean | number
   storeTimeout: number
-  /** The raw record each session was opened from, to re-store when the store cannot `touch`. */
+  storeFailure: 'error' | 'anonymous'
+  regenerateOn: readonly string[]
+  identityKey: string | null
+  /** The circuit breaker every store call passes. */
+  readonly breaker: CircuitBreaker
+  /** The raw record each session was opened from: what it changed is measured against it. */
   readonly #records = new WeakMap<ServerSideSession, string>()
+  /** Sessions whose cookie an old key signed: re-issued under SECRET_KEY even when unmodified. */
+  readonly #reissue = new WeakSet<ServerSideSession>()
+  readonly #keyUsage: FallbackKeyUsage
   readonly #warned = new Set<string>()
+  /** Who made the request that opened each session: for the per-user index. */
+  readonly #clients = new WeakMap<ServerSideSession, { userAgent: string | null; address: string | null }>()
+  readonly #directory: SessionDirectory
+  #app: SessionApp | undefined
+  #degradedWarned = false
 
   constructor(
     readonly store: Store,
@@ -79,6 +121,13 @@ export class ServerSideSessionInterface extends SessionInterface implements Serv
     this.hijackProtection = settings.hijackProtection
     this.hijackReverseProxy = settings.hijackReverseProxy
     this.storeTimeout = settings.storeTimeout
+    this.storeFailure = settings.storeFailure
+    this.regenerateOn = settings.regenerateOn
+    this.identityKey = settings.identityKey
+    this.breaker = new CircuitBreaker({ ...options.breaker, now: options.breaker?.now ?? this.now })
+    this.breaker.onChange = (state) => this.#breakerChanged(state)
+    this.#keyUsage = new FallbackKeyUsage('signed session id', this.now)
+    this.#directory = new SessionDirectory(this, (operation, fn) => this.#call(operation, fn))
   }
 
   /** Connects the store; `useServerSessions` runs it before serving. */
@@ -89,6 +138,97 @@ export class ServerSideSessionInterface extends SessionInterface implements Serv
   /** Closes what the store created; `useServerSessions` runs it after serving. */
   async close(): Promise<void> {
     await this.store.close?.()
+  }
+
+  /**
+   * The store's health, for a health-check route: one read through the breaker (so while it is open
+   * the store is not asked, and once its cooldown is over this is the probe), and the breaker's state.
+   *
+   * @example
+   * app.get('/healthz', async () => {
+   *   const health = await sessionInterface.health()
+   *   return [health, health.ok ? 200 : 503]
+   * })
+   */
+  async health(): Promise<SessionStoreHealth> {
+    const started = performance.now()
+    let ok = true
+    let asked = true
+    try {
+      // Not a possible session id (too short), so it never names a real record.
+      await this.#call('get', () => this.store.get(this.keyFor('health')))
+    } catch (error) {
+      ok = false
+      asked = !(error instanceof StoreUnavailable && error.breakerOpen)
+    }
+    const latency = ok && asked ? Math.round((performance.now() - started) * 10) / 10 : null
+    return { ok, store: this.store.name, latency, ...this.breaker.snapshot() }
+  }
+
+  /**
+   * How often each `SECRET_KEY_FALLBACKS` key verified a signed session id (with `SESSION_USE_SIGNER`)
+   * since the process started, and when last: remove a key once its count stops growing.
+   */
+  fallbackKeyUsage(app: SessionApp): FallbackKeyUse[] {
+    return this.#keyUsage.report(app)
+  }
+
+  /** The hash that names a session (or session id) in events and in `listSessions`; never the id itself. */
+  idHash(session: ServerSideSession | string): string {
+    return sessionIdHash(typeof session === 'string' ? session : session.sid)
+  }
+
+  /**
+   * Calls `listener` whenever a session ends (cleared, regenerated, revoked) in any process sharing
+   * the store (Redis pub/sub; in this process only for stores without it). Resolves, once subscribed,
+   * to a function that unsubscribes. The host closes the websockets accepted under `event.idHash` with
+   * `SESSION_REVOKED_CLOSE_CODE`.
+   *
+   * @example
+   * const sockets = new Map<string, Set<WebSocket>>() // idHash → sockets accepted under it
+   * await sessionInterface.subscribeRevocations(({ idHash }) => {
+   *   for (const ws of sockets.get(idHash) ?? []) ws.close(SESSION_REVOKED_CLOSE_CODE, 'session ended')
+   * })
+   * @throws StoreUnavailable when the store cannot subscribe.
+   */
+  async subscribeRevocations(listener: (event: RevocationEvent) => void): Promise<() => Promise<void>> {
+    return this.#directory.subscribe(listener)
+  }
+
+  /**
+   * The user's sessions (`SESSION_IDENTITY_KEY` names the user in the session), most recently used
+   * first: each one's id hash, created and last-seen times, user agent and client address.
+   *
+   * @example
+   * app.get('/devices', async () => sessionInterface.listSessions(session.get('user_id')))
+   * @throws SessionIndexUnavailable when the store keeps no per-user index (Memcached), or no
+   *   SESSION_IDENTITY_KEY is set.
+   * @throws StoreUnavailable when the store fails.
+   */
+  async listSessions(userId: string | number): Promise<UserSession[]> {
+    return this.#directory.list(userId)
+  }
+
+  /**
+   * Ends one session of the user: its record is deleted and a revocation event sent. Whether the user
+   * had that session.
+   *
+   * @throws SessionIndexUnavailable as {@link ServerSideSessionInterface.listSessions}.
+   */
+  async revokeSession(userId: string | number, idHash: string): Promise<boolean> {
+    return this.#directory.revoke(userId, idHash)
+  }
+
+  /**
+   * Ends every session of the user ("log out everywhere"), but the one whose hash is `except` (the
+   * current one, for "log out other devices"). The number ended.
+   *
+   * @example
+   * await sessionInterface.revokeAllSessions(userId, { except: sessionInterface.idHash(session) })
+   * @throws SessionIndexUnavailable as {@link ServerSideSessionInterface.listSessions}.
+   */
+  async revokeAllSessions(userId: string | number, options: { except?: string } = {}): Promise<number> {
+    return this.#directory.revokeAll(userId, options.except)
   }
 
   /** The store key of a session id: `SESSION_KEY_PREFIX` + id. */
@@ -128,6 +268,7 @@ export class ServerSideSessionInterface extends SessionInterface implements Serv
    * @throws StoreUnavailable when the store fails or outlasts `SESSION_STORE_TIMEOUT`.
    */
   async openSession(app: SessionApp, request: SessionRequest): Promise<ServerSideSession | null> {
+    this.#app = app
     let signer: Signer | null = null
     if (this.useSigner) {
       signer = this.getSigner(app)
@@ -141,38 +282,82 @@ export class ServerSideSessionInterface extends SessionInterface implements Serv
     }
     const address = this.hijackProtection ? this.#pinnedAddress(app, request) : null
     const cookie = request.cookies.get(this.getCookieName(app))
-    const sid = cookie ? sidOfCookie(cookie, signer) : null
-    if (sid !== null) {
-      const key = this.keyFor(sid)
-      const record = await this.#call('get', () => this.store.get(key))
-      const data = record === null ? null : await this.#decode(app, key, record)
-      if (data !== null) {
-        if (!this.hijackProtection || address === null || data._addr === address) {
-          const session = new ServerSideSession(sid, Object.entries(data))
-          this.#records.set(session, record!)
-          return session
+    const verified = cookie ? this.#sidOfCookie(app, cookie, signer) : null
+    if (verified !== null) {
+      try {
+        const session = await this.#load(app, verified.sid, address)
+        if (session !== null) {
+          if (verified.byFallback) this.#reissue.add(session)
+          return this.#remember(request, session)
         }
-        // Quart-Session: a session reused from another address is ended, not just left behind.
-        await this.#call('delete', () => this.store.delete(key))
+      } catch (error) {
+        if (this.storeFailure !== 'anonymous' || !(error instanceof StoreUnavailable)) throw error
+        return this.#anonymous(app, error)
       }
     }
     const initial: Array<[string, unknown]> = []
     if (this.permanent) initial.push(['_permanent', true])
     if (address !== null) initial.push(['_addr', address])
-    return new ServerSideSession(newSessionId(), initial, true)
+    return this.#remember(request, new ServerSideSession(newSessionId(), initial, true))
+  }
+
+  #client(session: ServerSideSession) {
+    return this.#clients.get(session) ?? { userAgent: null, address: null }
+  }
+
+  #remember(request: SessionRequest, session: ServerSideSession): ServerSideSession {
+    if (this.identityKey !== null) {
+      const userAgent = request.headers.get('user-agent')
+      this.#clients.set(session, { userAgent, address: this.clientAddress(request) })
+    }
+    return session
+  }
+
+  async #load(app: SessionApp, sid: string, address: string | null): Promise<ServerSideSession | null> {
+    const key = this.keyFor(sid)
+    const record = await this.#call('get', () => this.store.get(key))
+    this.#degradedWarned = false
+    const data = record === null ? null : await this.#decode(app, key, record)
+    if (data === null) return null
+    if (!this.hijackProtection || address === null || data._addr === address) {
+      const session = new ServerSideSession(sid, Object.entries(data))
+      this.#records.set(session, record!)
+      return session
+    }
+    // Quart-Session: a session reused from another address is ended, not just left behind.
+    await this.#call('delete', () => this.store.delete(key))
+    await this.#directory.ended(sid, this.#directory.identity(data), 'revoked')
+    return null
+  }
+
+  // SESSION_STORE_FAILURE = 'anonymous': the request goes on with an empty session nobody stores.
+  #anonymous(app: SessionApp, error: StoreUnavailable): ServerSideSession {
+    if (!this.#degradedWarned) {
+      this.#degradedWarned = true
+      app.logger.warn(
+        `The session store "${this.store.name}" cannot be read (${error.reason}). ` +
+          'SESSION_STORE_FAILURE is "anonymous", so requests go on with an ' +
+          'empty session that is not stored (a write to it answers 503) until the store answers again.',
+      )
+    }
+    return new ServerSideSession(newSessionId(), [], true, true)
   }
 
   /**
    * Stores the session and sets its cookie, by Quart-Session's rules with its bugs fixed:
    * - nothing on a file response unless `SESSION_STATIC_FILE`; `Vary: Cookie` whenever the session was used;
+   * - a write to a key of `SESSION_REGENERATE_ON` regenerates the id first (HTTP responses only);
    * - emptied: the record and the cookie are deleted;
-   * - modified (or `dirty()`): the record is written with a TTL of `PERMANENT_SESSION_LIFETIME` and the
-   *   cookie set; with `SESSION_EXPLICIT`, a new session only after `dirty()`; after `regenerate()` the old
-   *   record is deleted;
+   * - modified (or `dirty()`): the keys this request changed are merged into the stored record (or, for
+   *   a new, cleared or regenerated session or a store without `update`, the whole record is written)
+   *   with a TTL of `PERMANENT_SESSION_LIFETIME`, and the cookie set; with `SESSION_EXPLICIT`, a new
+   *   session only after `dirty()`; after `regenerate()` the old id ends in the same step;
    * - unmodified and permanent, with `SESSION_REFRESH_EACH_REQUEST`: the TTL slides forward (`touch`)
-   *   and the cookie is re-sent.
-   * With no response (an accepted websocket), changes to an existing session are stored all the same;
-   * a session created during the websocket cannot reach the client, which is logged.
+   *   and the cookie is re-sent; a cookie an old key (`SECRET_KEY_FALLBACKS`) signed is re-sent anyway.
+   * A session another request ended meanwhile (logout, regenerate) stays ended: this request's changes
+   * are dropped, with a warning. With no response (an accepted websocket), changes to an existing
+   * session are stored all the same; a session created during the websocket cannot reach the client,
+   * which is logged.
    *
    * @throws StoreUnavailable when a write fails or outlasts `SESSION_STORE_TIMEOUT`: the change was not saved.
    * @throws TypeError for a session this interface did not open.
@@ -187,18 +372,37 @@ export class ServerSideSessionInterface extends SessionInterface implements Serv
         `ServerSideSessionInterface cannot save a ${session.constructor.name}; it saves the sessions it opens.`,
       )
     }
+    if (session.unavailable) {
+      // The store could not be read: storing this empty session would replace the user's real one.
+      if (session.modified) {
+        const { state, retryIn } = this.breaker.snapshot()
+        const retryAfter = Math.max(1, Math.ceil(retryIn))
+        const cause = new Error('the session could not be read when the request started')
+        throw new StoreUnavailable(this.store.name, 'set', {
+          ...(state === 'closed' ? { cause } : { breakerOpen: true }),
+          retryAfter,
+        })
+      }
+      return
+    }
     if (response !== null && response.isFile === true && !this.staticFile) return
     if (response !== null && session.accessed) response.vary('Cookie')
+    this.#regenerateOnWrite(app, session, response)
 
     const ttl = Math.max(1, Math.ceil(permanentSessionLifetime(app)))
     const key = this.keyFor(session.sid)
-    const retired = session.retiredSid
-    const retire = retired === null ? undefined : () => this.store.delete(this.keyFor(retired))
+    const retired = session.retiredSid === null ? null : this.keyFor(session.retiredSid)
 
+    const user =
+      this.identityKey === null
+        ? null
+        : this.#directory.identity(loadRecord(this.#records.get(session), this.serializer))
     if (session.size === 0) {
       if (!session.modified) return
       if (!session.new) await this.#call('delete', () => this.store.delete(key))
-      if (retire) await this.#call('delete', retire)
+      if (retired !== null) await this.#call('delete', () => this.store.delete(retired))
+      if (!session.new) await this.#directory.ended(session.sid, user, 'cleared')
+      if (session.retiredSid !== null) await this.#directory.ended(session.retiredSid, user, 'regenerated')
       if (response !== null) {
         response.deleteCookie(this.getCookieName(app), this.#cookieAttributes(app))
         response.vary('Cookie')
@@ -208,22 +412,87 @@ export class ServerSideSessionInterface extends SessionInterface implements Serv
 
     const save = session.modified && (!this.explicit || session.isDirty || !session.new)
     if (save) {
-      if (response === null && (session.new || retire)) {
+      if (response === null && (session.new || retired !== null)) {
         this.#lostOnWebsocket(app, session)
-        if (retire) await this.#call('delete', retire)
+        if (retired !== null) await this.#call('delete', () => this.store.delete(retired))
+        if (session.retiredSid !== null) await this.#directory.ended(session.retiredSid, user, 'regenerated')
         return
       }
-      const record = this.serializer.dumps(new Map(session.entries()))
-      await this.#call('set', () => this.store.set(key, record, ttl))
-      if (retire) await this.#call('delete', retire)
+      const stored = await this.#write(app, session, key, retired, ttl)
+      if (!stored) return
+      if (session.retiredSid !== null) await this.#directory.ended(session.retiredSid, user, 'regenerated')
+      const login =
+        session.new ||
+        session.retiredSid !== null ||
+        session.cleared ||
+        session.writtenKeys.has(this.identityKey!)
+      await this.#directory.index(session, user, login, ttl, this.#client(session))
       if (response !== null) this.#setCookie(app, session, response)
       return
     }
 
-    if (session.new || !this.shouldSetCookie(app, session)) return
+    if (session.new) return
+    const refresh = this.shouldSetCookie(app, session)
     // A permanent session in use lives on: its record's TTL and its cookie's Expires both slide forward.
-    const touched = await this.#call('touch', () => this.#touch(session, key, ttl))
-    if (touched && response !== null) this.#setCookie(app, session, response)
+    if (refresh && !(await this.#call('touch', () => this.#touch(session, key, ttl)))) return
+    if (refresh) await this.#directory.index(session, user, false, ttl, this.#client(session))
+    if ((refresh || this.#reissue.has(session)) && response !== null) this.#setCookie(app, session, response)
+  }
+
+  // SESSION_REGENERATE_ON: a write to one of its keys (a login, a logout) gets a new id, as if
+  // regenerate() had been called, unless the request already did.
+  #regenerateOnWrite(app: SessionApp, session: ServerSideSession, response: SessionResponse | null): void {
+    if (session.new || session.retiredSid !== null) return
+    const key = this.regenerateOn.find((k) => session.writtenKeys.has(k))
+    if (key === undefined) return
+    if (response !== null) {
+      session.regenerate()
+      return
+    }
+    this.#warnOnce(
+      app,
+      `The session key "${key}" (in SESSION_REGENERATE_ON) was written during an accepted websocket, ` +
+        'where the id cannot change without a cookie; the session was saved under its old id. ' +
+        'Write it in an HTTP request to regenerate the id.',
+    )
+  }
+
+  /** Stores a modified session; false when another request ended it meanwhile (nothing stored). */
+  async #write(
+    app: SessionApp,
+    session: ServerSideSession,
+    key: string,
+    retired: string | null,
+    ttl: number,
+  ): Promise<boolean> {
+    const whole = () => this.serializer.dumps(new Map(session.entries()))
+    if (retired !== null) {
+      const record = whole()
+      if (this.store.replace) {
+        await this.#call('replace', () => this.store.replace!(retired, key, record, ttl))
+      } else {
+        // The old id ends before the new one exists, so that no moment has both.
+        await this.#call('delete', () => this.store.delete(retired))
+        await this.#call('set', () => this.store.set(key, record, ttl))
+      }
+      return true
+    }
+    if (session.new || session.cleared || !this.store.update) {
+      const record = whole()
+      await this.#call('set', () => this.store.set(key, record, ttl))
+      return true
+    }
+    const changes = changesOf(session, this.#records.get(session), this.serializer)
+    const written = await this.#call('update', () =>
+      this.store.update!(key, (current) => mergeChanges(current, changes, this.serializer, whole), ttl),
+    )
+    if (written !== null) return true
+    app.logger.warn(
+      `A request changed the session ${redact(key, this.keyPrefix)} after another request ended it ` +
+        '(logout, regenerate or revocation) or it expired; the session stays ended and these changes ' +
+        `were dropped: ${[...changes.keys()].map((k) => JSON.stringify(k)).join(', ')}.`,
+    )
+    return false
   }
 
   #touch(session: ServerSideSession, key: string, ttl: number): Promise<boolean> {
@@ -306,39 +575,55 @@ export class ServerSideSessionInterface extends SessionInterface implements Serv
     app.logger.warn(message)
   }
 
-  /** Runs one store call, bounded by `storeTimeout`; a failure or timeout becomes a StoreUnavailable. */
-  async #call<T>(operation: StoreOperation, fn: () => Awaitable<T>): Promise<T> {
-    const retryAfter = Math.max(1, Math.ceil(this.storeTimeout))
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new StoreUnavailable(this.store.name, operation, { timeout: this.storeTimeout, retryAfter }),
-          ),
-        this.storeTimeout * 1000,
+  #breakerChanged(state: string): void {
+    if (state === 'closed') this.#degradedWarned = false
+    const logger = this.#app?.logger
+    if (!logger) return
+    if (state === 'open') {
+      const { lastError } = this.breaker.snapshot()
+      logger.warn(
+        `The session store "${this.store.name}" failed ${this.breaker.threshold} times in a row ` +
+          `(${lastError}). Its circuit breaker is open: store calls fail at once, and one probe at a time ` +
+          `(at most every ${this.breaker.maxCooldown} s) checks whether it is back.`,
       )
-    })
-    try {
-      return await Promise.race([Promise.resolve().then(fn), timeout])
-    } catch (error) {
-      if (error instanceof StoreUnavailable) throw error
-      throw new StoreUnavailable(this.store.name, operation, { cause: error, retryAfter })
-    } finally {
-      clearTimeout(timer)
+    } else if (state === 'closed') {
+      logger.warn(`The session store "${this.store.name}" answers again; its circuit breaker is closed.`)
     }
   }
-}
 
-/** The id a cookie names, once its signature (if ids are signed) verifies and its shape is an id's. */
-function sidOfCookie(cookie: string, signer: Signer | null): string | null {
-  let sid = cookie
-  if (signer !== null) {
-    const at = cookie.lastIndexOf(signer.sep)
-    if (at < 0 || !signer.verifySignature(cookie.slice(0, at), cookie.slice(at + 1))) return null
-    sid = cookie.slice(0, at)
+  /** Every store call goes through here: the breaker, then the timeout (store-call.ts). */
+  #call<T>(operation: StoreOperation, fn: () => Awaitable<T>): Promise<T> {
+    return callStore(this.store.name, this.breaker, this.storeTimeout, operation, fn)
   }
-  return isSessionId(sid) ? sid : null
+
+  /** The id a cookie names, once its signature (if ids are signed) verifies and its shape is an id's. */
+  #sidOfCookie(
+    app: SessionApp,
+    cookie: string,
+    signer: Signer | null,
+  ): { sid: string; byFallback: boolean } | null {
+    let sid = cookie
+    let byFallback = false
+    if (signer !== null) {
+      const at = cookie.lastIndexOf(signer.sep)
+      if (at < 0) return null
+      sid = cookie.slice(0, at)
+      const signature = cookie.slice(at + 1)
+      if ((app.config.SECRET_KEY_FALLBACKS ?? []).length === 0) {
+        if (!signer.verifySignature(sid, signature)) return null
+      } else {
+        // Which key signed it matters: an old key's cookie is counted and re-issued under the current one.
+        const index = this.#keyUsage.signedBy(app, sid, signature, {
+          salt: this.salt,
+          keyDerivation: 'hmac',
+          digestMethod: 'sha1',
+        })
+        if (index === null) return null
+        byFallback = index >= 0
+      }
+    }
+    return isSessionId(sid) ? { sid, byFallback } : null
+  }
 }
 
 // A session id is a bearer credential: logs get enough of it to correlate, not to use.

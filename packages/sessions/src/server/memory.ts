@@ -3,7 +3,8 @@
  * expiry, at most `maxEntries` of them (the least recently used go first). Sessions do not outlive the
  * process and are not shared between processes: for that, use Redis or Memcached.
  */
-import type { Store } from './store.js'
+import { EventEmitter } from 'node:events'
+import type { RecordUpdate, Store } from './store.js'
 
 /** How a {@link MemoryStore} is bounded. */
 export interface MemoryStoreOptions {
@@ -22,8 +23,8 @@ interface Entry {
 
 /**
  * Session records in a Map: expired ones read as absent and are swept, and the least recently used
- * are evicted past `maxEntries`. Every operation is synchronous underneath, so concurrent writes
- * simply apply in order.
+ * are evicted past `maxEntries`. Every operation is synchronous underneath, so `update` (read, merge,
+ * write) and `replace` (the regenerate step) are atomic without a lock: nothing else runs in between.
  *
  * @example
  * app.config.SESSION_TYPE = new MemoryStore({ maxEntries: 50_000 })
@@ -36,6 +37,9 @@ export class MemoryStore implements Store {
   // A Map iterates in insertion order; re-inserting on use keeps the least recently used first.
   readonly #entries = new Map<string, Entry>()
   #sweeper: NodeJS.Timeout | undefined
+  // Users' indexes of sessions, apart from the records (and from maxEntries: one per user, small).
+  readonly #indexes = new Map<string, { fields: Map<string, string>; expiresAt: number }>()
+  readonly #channels = new EventEmitter().setMaxListeners(0)
 
   /** @throws RangeError when `maxEntries` is not a positive integer. */
   constructor(options: MemoryStoreOptions = {}) {
@@ -57,6 +61,21 @@ export class MemoryStore implements Store {
   }
 
   async set(key: string, value: string, ttl: number): Promise<void> {
+    this.#set(key, value, ttl)
+  }
+
+  async update(key: string, fn: RecordUpdate, ttl: number): Promise<string | null> {
+    const next = fn(this.#live(key)?.value ?? null)
+    if (next !== null) this.#set(key, next, ttl)
+    return next
+  }
+
+  async replace(from: string, to: string, value: string, ttl: number): Promise<void> {
+    this.#entries.delete(from)
+    this.#set(to, value, ttl)
+  }
+
+  #set(key: string, value: string, ttl: number): void {
     this.#entries.delete(key)
     this.#entries.set(key, { value, expiresAt: this.#now() + ttl * 1000 })
     for (const oldest of this.#entries.keys()) {
@@ -77,10 +96,42 @@ export class MemoryStore implements Store {
     return true
   }
 
+  async indexSet(key: string, fields: Record<string, string>, ttl: number): Promise<void> {
+    const index = this.#liveIndex(key) ?? { fields: new Map<string, string>(), expiresAt: 0 }
+    for (const [field, value] of Object.entries(fields)) index.fields.set(field, value)
+    index.expiresAt = this.#now() + ttl * 1000
+    this.#indexes.set(key, index)
+    this.#startSweeping()
+  }
+
+  async indexDelete(key: string, fields: readonly string[]): Promise<void> {
+    const index = this.#liveIndex(key)
+    if (index === undefined) return
+    for (const field of fields) index.fields.delete(field)
+    if (index.fields.size === 0) this.#indexes.delete(key)
+  }
+
+  async indexEntries(key: string): Promise<Record<string, string>> {
+    return Object.fromEntries(this.#liveIndex(key)?.fields ?? [])
+  }
+
+  /** Delivers in this process only: the memory store is not shared with other processes. */
+  async publish(channel: string, message: string): Promise<void> {
+    this.#channels.emit(channel, message)
+  }
+
+  async subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>> {
+    this.#channels.on(channel, listener)
+    return async () => {
+      this.#channels.off(channel, listener)
+    }
+  }
+
   /** Removes every expired record now (the timer does it every `sweepInterval` seconds). */
   sweep(): void {
     const now = this.#now()
     for (const [key, entry] of this.#entries) if (entry.expiresAt <= now) this.#entries.delete(key)
+    for (const [key, index] of this.#indexes) if (index.expiresAt <= now) this.#indexes.delete(key)
   }
 
   /** Stops the sweeper and drops every record. */
@@ -88,6 +139,15 @@ export class MemoryStore implements Store {
     clearInterval(this.#sweeper)
     this.#sweeper = undefined
     this.#entries.clear()
+    this.#indexes.clear()
+    this.#channels.removeAllListeners()
+  }
+
+  #liveIndex(key: string) {
+    const index = this.#indexes.get(key)
+    if (index === undefined || index.expiresAt > this.#now()) return index
+    this.#indexes.delete(key)
+    return undefined
   }
 
   #live(key: string): Entry | undefined {

@@ -1,10 +1,11 @@
 /**
  * The session a server-side interface opens: a {@link Session} whose data lives in a store under a
  * random id, the only thing the cookie carries. Besides the Map-like API it has the id (`sid`),
- * `regenerate()` for a login, and `dirty()` for `SESSION_EXPLICIT`.
+ * `regenerate()` for a login, and `dirty()` for `SESSION_EXPLICIT`. It remembers which keys the request
+ * wrote, so that the interface stores only those (and merges them into what other requests stored).
  */
 import { randomBytes } from 'node:crypto'
-import { Session, type SessionInit } from '../session.js'
+import { Session, type SessionInit, type SessionKey, type SessionValue } from '../session.js'
 
 /** A fresh session id: 256 random bits from the system's CSPRNG, base64url, 43 characters. */
 export function newSessionId(): string {
@@ -33,11 +34,53 @@ export class ServerSideSession extends Session {
   #sid: string
   #retiredSid: string | null = null
   #dirty = false
+  #cleared = false
+  readonly #written = new Set<string>()
+  /**
+   * True when the store could not be read and `SESSION_STORE_FAILURE` is `'anonymous'`: the request goes
+   * on with this empty session, which is never stored (a write to it answers 503).
+   */
+  readonly unavailable: boolean
 
-  constructor(sid: string, initial?: SessionInit | null, isNew = false) {
+  constructor(sid: string, initial?: SessionInit | null, isNew = false, unavailable = false) {
     super(initial)
     this.#sid = sid
     this.new = isNew
+    this.unavailable = unavailable
+  }
+
+  /** The keys this request set or deleted (also through `update`, `pop`, `setDefault` and `clear`). */
+  get writtenKeys(): ReadonlySet<string> {
+    return this.#written
+  }
+
+  /** Whether `clear()` was called: the request ended the session, whatever else it held. */
+  get cleared(): boolean {
+    return this.#cleared
+  }
+
+  override set<K extends SessionKey>(key: K, value: SessionValue<K>): this {
+    this.#written.add(key)
+    return super.set(key, value)
+  }
+
+  override delete(key: SessionKey): boolean {
+    const deleted = super.delete(key)
+    if (deleted) this.#written.add(key)
+    return deleted
+  }
+
+  override clear(): void {
+    for (const key of super.keys()) this.#written.add(key)
+    this.#cleared = true
+    super.clear()
+  }
+
+  override update(other: SessionInit): void {
+    const entries =
+      Symbol.iterator in other ? [...(other as Iterable<readonly [string, unknown]>)] : Object.entries(other)
+    for (const [key] of entries) this.#written.add(key)
+    super.update(entries)
   }
 
   /** The session id: the key of the record in the store, and the cookie's value (signed or not). */

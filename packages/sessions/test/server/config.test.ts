@@ -16,6 +16,9 @@ describe('the SESSION_* keys, read once', () => {
       hijackProtection: false,
       hijackReverseProxy: false,
       storeTimeout: 2,
+      storeFailure: 'error',
+      regenerateOn: [],
+      identityKey: null,
     })
     expect(readServerSessionSettings({})).toEqual(defaultServerSessionSettings)
   })
@@ -31,6 +34,9 @@ describe('the SESSION_* keys, read once', () => {
     ['SESSION_HIJACK_REVERSE_PROXY', { SESSION_HIJACK_REVERSE_PROXY: true }, 'hijackReverseProxy', true],
     ['SESSION_REVERSE_PROXY (Quart-Session 3)', { SESSION_REVERSE_PROXY: 2 }, 'hijackReverseProxy', 2],
     ['SESSION_STORE_TIMEOUT', { SESSION_STORE_TIMEOUT: 0.25 }, 'storeTimeout', 0.25],
+    ['SESSION_STORE_FAILURE', { SESSION_STORE_FAILURE: 'anonymous' }, 'storeFailure', 'anonymous'],
+    ['SESSION_IDENTITY_KEY', { SESSION_IDENTITY_KEY: 'user_id' }, 'identityKey', 'user_id'],
+    ['SESSION_REGENERATE_ON', { SESSION_REGENERATE_ON: ['user_id'] }, 'regenerateOn', ['user_id']],
     [
       'both names, agreeing',
       { SESSION_PROTECTION: true, SESSION_HIJACK_PROTECTION: true },
@@ -52,6 +58,16 @@ describe('the SESSION_* keys, read once', () => {
     ],
     ['a number prefix', { SESSION_KEY_PREFIX: 1 }, /^SESSION_KEY_PREFIX must be a string, not 1\.$/],
     ['a zero timeout', { SESSION_STORE_TIMEOUT: 0 }, /^SESSION_STORE_TIMEOUT must be a positive number/],
+    [
+      'an unknown SESSION_STORE_FAILURE',
+      { SESSION_STORE_FAILURE: 'ignore' },
+      /^SESSION_STORE_FAILURE must be "error" or "anonymous", not "ignore"\.$/,
+    ],
+    [
+      'a SESSION_REGENERATE_ON that is no list',
+      { SESSION_REGENERATE_ON: 'user_id' },
+      /^SESSION_REGENERATE_ON must be a list of session keys, not "user_id"\.$/,
+    ],
     ['a proxy count of 0', { SESSION_HIJACK_REVERSE_PROXY: 0 }, /^SESSION_HIJACK_REVERSE_PROXY must be/],
     [
       'a key and its alias disagreeing',

@@ -14,7 +14,7 @@ import {
   tuple,
 } from '../../src/index.js'
 import { Browser, FileAwareResponse, serverSessions } from './host.js'
-import { sleep } from './store-contract.js'
+import { CONCURRENT, sleep } from './store-contract.js'
 
 const SID = /^[\w-]{43}$/
 
@@ -272,17 +272,143 @@ export function serverInterfaceContract(name: string, makeStore: () => Store | P
         })
         expect((await b.request()).session.get('list')).toEqual([1, 2])
       })
+    })
 
-      it('concurrent requests of one session: the last save wins, whole', async () => {
-        const { iface, browser } = setup()
+    describe('concurrent requests of one session', () => {
+      const twoRequests = async (config: ServerSessionConfig = {}) => {
+        const { app, iface, browser } = setup(config)
         const b = browser()
         const { session } = await b.request((s) => s.set('n', 0))
         const [one, two] = [await b.open(), await b.open()]
+        const save = (s: ServerSideSession) => iface.saveSession(app, s, new FileAwareResponse())
+        return { app, iface, b, sid: session.sid, one, two, save }
+      }
+
+      it('one setting cart and one setting theme: both survive', async () => {
+        const { iface, sid, one, two, save } = await twoRequests()
         one.set('cart', 1)
         two.set('theme', 'dark')
-        await iface.saveSession(b.app, one, new FileAwareResponse())
-        await iface.saveSession(b.app, two, new FileAwareResponse())
-        expect(await record(iface, session.sid)).toEqual({ _permanent: true, n: 0, theme: 'dark' })
+        await save(one)
+        await save(two)
+        expect(await record(iface, sid)).toEqual({ _permanent: true, n: 0, cart: 1, theme: 'dark' })
+      })
+
+      it('both writing the same key: the one saved later wins', async () => {
+        const { iface, sid, one, two, save } = await twoRequests()
+        two.set('theme', 'dark')
+        one.set('theme', 'light')
+        await save(one)
+        await save(two)
+        expect(await record(iface, sid)).toMatchObject({ theme: 'dark' })
+      })
+
+      it('a deletion merges too: one deleting n, one adding cart', async () => {
+        const { iface, sid, one, two, save } = await twoRequests()
+        one.delete('n')
+        two.set('cart', 2)
+        await save(one)
+        await save(two)
+        expect(await record(iface, sid)).toEqual({ _permanent: true, cart: 2 })
+      })
+
+      it('an in-place change marked modified writes that key only', async () => {
+        const { iface, b, sid, save } = await twoRequests()
+        await b.request((s) => s.set('list', [1]))
+        const [one, two] = [await b.open(), await b.open()]
+        ;(one.get('list') as number[]).push(2)
+        one.modified = true
+        two.set('theme', 'dark')
+        await save(two)
+        await save(one)
+        expect(await record(iface, sid)).toEqual({ _permanent: true, n: 0, list: [1, 2], theme: 'dark' })
+      })
+
+      it('a session cleared meanwhile stays ended: the late write is dropped, with a warning', async () => {
+        const { app, iface, sid, one, two, save } = await twoRequests()
+        one.clear()
+        two.set('theme', 'dark')
+        await save(one)
+        const late = new FileAwareResponse()
+        await iface.saveSession(app, two, late)
+        expect(await store.get(iface.keyFor(sid))).toBeNull()
+        expect(late.cookies).toEqual([])
+        expect(app.logs).toHaveLength(1)
+        expect(app.logs[0]![1]).toMatch(/after another request ended it .* dropped: "theme"\.$/)
+      })
+
+      it('clear() and then writes in one request replace the record whole', async () => {
+        const { iface, sid, one, two, save } = await twoRequests()
+        two.set('theme', 'dark')
+        await save(two)
+        one.clear()
+        one.set('flash', 'logged out')
+        await save(one)
+        expect(await record(iface, sid)).toEqual({ flash: 'logged out' })
+      })
+
+      it(`${CONCURRENT} parallel requests, each setting its own key: every one is present afterwards`, async () => {
+        const { iface, browser } = setup()
+        const b = browser()
+        const { session } = await b.request((s) => s.set('start', true))
+        const started = performance.now()
+        await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => b.request((s) => s.set(`key${i}`, i))))
+        const ms = Math.round(performance.now() - started)
+        console.info(`[measure] ${name}: ${CONCURRENT} parallel requests of one session saved in ${ms} ms`)
+        const stored = (await record(iface, session.sid)) as Record<string, unknown>
+        expect(Object.keys(stored)).toHaveLength(CONCURRENT + 2)
+        for (let i = 0; i < CONCURRENT; i++) expect(stored[`key${i}`]).toBe(i)
+      })
+    })
+
+    describe('regeneration', () => {
+      it('the old id stops working in the step that makes the new one; the cookie changes in the same response', async () => {
+        const { iface, browser } = setup()
+        const b = browser()
+        const first = (await b.request((s) => s.set('user', 'ann'))).session.sid
+        const { session, response } = await b.request((s) => s.regenerate())
+        expect(response.cookies[0]).toMatchObject({ action: 'set', value: session.sid })
+        expect(await store.get(iface.keyFor(first))).toBeNull()
+        expect(await record(iface, session.sid)).toEqual({ _permanent: true, user: 'ann' })
+      })
+
+      it('a request on the old id saving after the regeneration does not bring the old id back', async () => {
+        const { app, iface, browser } = setup()
+        const b = browser()
+        const first = (await b.request((s) => s.set('user', 'ann'))).session.sid
+        const straggler = await b.open()
+        await b.request((s) => s.regenerate())
+        straggler.set('theme', 'dark')
+        await iface.saveSession(app, straggler, new FileAwareResponse())
+        expect(await store.get(iface.keyFor(first))).toBeNull()
+      })
+
+      it('SESSION_REGENERATE_ON: writing a listed key regenerates the id', async () => {
+        const { iface, browser } = setup({ SESSION_REGENERATE_ON: ['user_id'] })
+        const b = browser()
+        const anonymous = (await b.request((s) => s.set('cart', 1))).session.sid
+        const login = await b.request((s) => s.set('user_id', 42))
+        expect(login.session.sid).not.toBe(anonymous)
+        expect(b.cookie).toBe(login.session.sid)
+        expect(await store.get(iface.keyFor(anonymous))).toBeNull()
+        expect(await record(iface, login.session.sid)).toEqual({ _permanent: true, cart: 1, user_id: 42 })
+        // Other keys do not; deleting a listed key (a logout) does.
+        expect((await b.request((s) => s.set('cart', 2))).session.sid).toBe(login.session.sid)
+        const logout = await b.request((s) => s.delete('user_id'))
+        expect(logout.session.sid).not.toBe(login.session.sid)
+      })
+
+      it('SESSION_REGENERATE_ON: a new session needs no new id, and a websocket cannot have one (warned)', async () => {
+        const { app, browser } = setup({ SESSION_REGENERATE_ON: ['user_id'] })
+        const b = browser()
+        const { session } = await b.request((s) => s.set('user_id', 1))
+        expect(session.retiredSid).toBeNull()
+        const ws = await b.websocket((s) => s.set('user_id', 2))
+        expect(ws.sid).toBe(session.sid)
+        expect((await b.request()).session.get('user_id')).toBe(2)
+        expect(app.logs).toHaveLength(1)
+        expect(app.logs[0]![1]).toMatch(
+          /"user_id" \(in SESSION_REGENERATE_ON\) was written during an accepted websocket/,
+        )
       })
     })
 

@@ -8,6 +8,9 @@ import type { Store } from '../../src/index.js'
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** How many writers the concurrency tests run at once, on every store. */
+export const CONCURRENT = 100
+
 export function storeContract(name: string, makeStore: () => Store | Promise<Store>): void {
   describe(`the ${name} store keeps the Store contract`, () => {
     let store: Store
@@ -93,6 +96,100 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
       const k = key()
       await Promise.all(Array.from({ length: 50 }, (_, i) => store.set(k, `write ${i}`, 60)))
       expect(await store.get(k)).toBe('write 49')
+    })
+
+    describe('update: compare-and-set', () => {
+      it('passes null for a missing record; what fn returns is stored, null stores nothing', async () => {
+        const k = key()
+        const seen: Array<string | null> = []
+        const seeing = (next: (current: string | null) => string | null) => (current: string | null) => {
+          seen.push(current)
+          return next(current)
+        }
+        expect(
+          await store.update!(
+            k,
+            seeing(() => null),
+            60,
+          ),
+        ).toBeNull()
+        expect(await store.get(k)).toBeNull()
+        expect(
+          await store.update!(
+            k,
+            seeing(() => 'first'),
+            60,
+          ),
+        ).toBe('first')
+        expect(
+          await store.update!(
+            k,
+            seeing((current) => `${current}+second`),
+            60,
+          ),
+        ).toBe('first+second')
+        expect(seen).toEqual([null, null, 'first'])
+        expect(await store.get(k)).toBe('first+second')
+      })
+
+      it('stores with the TTL given', async () => {
+        const k = key()
+        await store.update!(k, () => 'brief', 1)
+        await sleep(2100)
+        expect(await store.get(k)).toBeNull()
+      })
+
+      it(`loses no write under real concurrency: ${CONCURRENT} parallel merges of one record, each its own key`, async () => {
+        const k = key()
+        await store.set(k, '{}', 60)
+        const started = performance.now()
+        await Promise.all(
+          Array.from({ length: CONCURRENT }, (_, i) =>
+            store.update!(k, (current) => JSON.stringify({ ...JSON.parse(current!), [`k${i}`]: i }), 60),
+          ),
+        )
+        const ms = Math.round(performance.now() - started)
+        console.info(`[measure] ${name}: ${CONCURRENT} concurrent merges into one record in ${ms} ms`)
+        const merged = JSON.parse((await store.get(k))!)
+        expect(Object.keys(merged)).toHaveLength(CONCURRENT)
+        for (let i = 0; i < CONCURRENT; i++) expect(merged[`k${i}`]).toBe(i)
+      })
+
+      it('a record deleted meanwhile is seen as gone: fn gets null and may decline', async () => {
+        const k = key()
+        await store.set(k, 'alive', 60)
+        await store.delete(k)
+        expect(await store.update!(k, (current) => (current === null ? null : 'resurrected'), 60)).toBeNull()
+        expect(await store.get(k)).toBeNull()
+      })
+    })
+
+    it('replace moves a record to a new key and removes the old one', async () => {
+      const [from, to] = [key(), key()]
+      await store.set(from, 'old', 60)
+      await store.replace!(from, to, 'moved', 60)
+      expect(await store.get(from)).toBeNull()
+      expect(await store.get(to)).toBe('moved')
+    })
+
+    it('under concurrent reads, replace never shows both keys at once', async () => {
+      for (let round = 0; round < 20; round++) {
+        const [from, to] = [key(), key()]
+        await store.set(from, 'v', 60)
+        let both = false
+        let done = false
+        const reader = (async () => {
+          // The new key first: once it exists, the old one must already be gone.
+          while (!done) {
+            const moved = await store.get(to)
+            if (moved !== null && (await store.get(from)) !== null) both = true
+          }
+        })()
+        await store.replace!(from, to, 'v', 60)
+        done = true
+        await reader
+        expect(both).toBe(false)
+      }
     })
 
     it('concurrent writes to many keys all land', async () => {

@@ -89,7 +89,7 @@ for (const [name, start, makeStore] of backends) {
       session.set('cart', 3)
       await server.stop()
       const { error } = await failure(iface.saveSession(app, session, null))
-      expect(error.operation).toBe('set')
+      expect(error.operation).toBe('update')
       expect(error.message).toMatch(/was not saved/)
       await server.start()
       await untilServed(b)

@@ -35,6 +35,7 @@ import {
   run,
 } from './server/listen.js'
 import { nodeHandler } from './server/node.js'
+import { SessionSockets } from './server/revocation.js'
 import { upgradeHandler } from './server/upgrade.js'
 import { requestTearingDown, websocketTearingDown } from './signals.js'
 import { TestClient, testRequestHeader, withTestApp } from './testing/client.js'
@@ -82,6 +83,7 @@ export class Flagon extends Scaffold {
   readonly #routeOptions = new Map<Rule, RouteRecord>()
   readonly #lifespan = new Lifespan(this)
   readonly #backgroundTasks = new BackgroundTasks(this)
+  readonly #sessionSockets = new SessionSockets(this)
   readonly #servers = new Set<Server>()
   logger: Logger
   /** The static folder, relative to `rootPath`, or null. */
@@ -238,9 +240,10 @@ export class Flagon extends Scaffold {
   }
 
   /** Runs the beforeServing and whileServing start-up; the servers call it before accepting requests. */
-  startServing(): Promise<void> {
+  async startServing(): Promise<void> {
     this.config.validate()
-    return this.#lifespan.start()
+    await this.#lifespan.start()
+    await this.#sessionSockets.start()
   }
   /**
    * Waits for background tasks (up to BACKGROUND_TASK_SHUTDOWN_TIMEOUT), then runs afterServing and
@@ -248,6 +251,7 @@ export class Flagon extends Scaffold {
    */
   async stopServing(): Promise<void> {
     await this.#backgroundTasks.drain(this.config.BACKGROUND_TASK_SHUTDOWN_TIMEOUT)
+    await this.#sessionSockets.stop()
     await this.#lifespan.stop()
   }
 
@@ -426,6 +430,15 @@ export class Flagon extends Scaffold {
   }
 
   readonly #propagated = new Map<string, unknown>()
+
+  /**
+   * Tracks an accepted websocket under its server-side session, so that a revocation anywhere closes
+   * it with SESSION_REVOKED_CLOSE_CODE; returns the function that stops tracking it.
+   * @internal
+   */
+  trackWebsocketSession(ctx: WebsocketContext): () => void {
+    return this.#sessionSockets.track(ctx)
+  }
 
   /** @internal For `client.sessionTransaction()`. */
   runSessionTransaction(

@@ -77,6 +77,8 @@ export {
   MemoryStore,
   NullSession,
   RedisStore,
+  type RevocationEvent,
+  SESSION_REVOKED_CLOSE_CODE,
   SecureCookieSessionInterface,
   ServerSideSession,
   ServerSideSessionInterface,

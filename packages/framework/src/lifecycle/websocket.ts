@@ -31,14 +31,20 @@ export async function handleWebsocket(app: Flagon, websocket: Websocket, reject:
   await ctx.run(
     async () => {
       let response: Response | undefined
+      // A revocation of this session anywhere closes the socket (server-side sessions only).
+      const untrack = app.trackWebsocketSession(ctx)
       try {
-        response = await fullDispatch(app, ctx)
-      } catch (error) {
-        unhandled = error
-        const answer = await handleException(app, ctx, error)
-        response = websocket.accepted ? undefined : await finalize(app, ctx, answer, true)
+        try {
+          response = await fullDispatch(app, ctx)
+        } catch (error) {
+          unhandled = error
+          const answer = await handleException(app, ctx, error)
+          response = websocket.accepted ? undefined : await finalize(app, ctx, answer, true)
+        }
+        await conclude(app, ctx, response, closeCodeFor(unhandled), reject)
+      } finally {
+        untrack()
       }
-      await conclude(app, ctx, response, closeCodeFor(unhandled), reject)
     },
     () => unhandled,
   )

@@ -4,6 +4,7 @@ import {
   Flagon,
   MemoryStore,
   request,
+  SESSION_REVOKED_CLOSE_CODE,
   type Store,
   session,
   type TestClient,
@@ -112,5 +113,29 @@ describe('server-side sessions in the request lifecycle', () => {
     const client = clientOf(app)
     const write = await client.post('/login?user=ann')
     expect([write.status, await write.text()]).toEqual([503, 'Sessions are down; try again in a minute.'])
+  })
+})
+
+describe('a websocket under a server-side session', () => {
+  it('is closed with SESSION_REVOKED_CLOSE_CODE when the session ends in another request', async () => {
+    const app = appWith(new MemoryStore(), (a) => {
+      a.post('/logout', () => {
+        session.clear()
+        return 'bye'
+      })
+      a.websocket('/live', async () => {
+        await websocket.accept()
+        for await (const message of websocket) await websocket.send(String(message))
+      })
+    })
+    await app.testApp(async (client) => {
+      await client.post('/login?user=ann')
+      const ws = await client.websocket('/live')
+      await ws.send('ping')
+      expect(await ws.receive()).toBe('ping')
+      await client.post('/logout')
+      const closed = await ws.waitClosed()
+      expect([closed.code, closed.reason]).toEqual([SESSION_REVOKED_CLOSE_CODE, 'session ended'])
+    })
   })
 })

@@ -57,7 +57,10 @@ export interface FlagonConfig {
   MAX_FORM_PARTS: number | null
   /** Seconds to wait for a request body (408 after it); `null` waits forever. */
   BODY_TIMEOUT: number | null
-  /** Seconds allowed to send a whole response; `null` for no limit. */
+  /**
+   * Seconds a view has to answer (a 503 after that), and then, separately, to send the whole response
+   * (the connection is cut after that; `response.timeout` overrides it per response); `null` for no limit.
+   */
   RESPONSE_TIMEOUT: number | null
   /** Seconds background tasks get to finish at shutdown before they are cancelled. */
   BACKGROUND_TASK_SHUTDOWN_TIMEOUT: number

@@ -7,7 +7,7 @@ import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:ht
 import type { Duplex } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
 import type { Flagon } from '../app.js'
-import { BadRequest, type HTTPException } from '../exceptions.js'
+import { BadRequest, type HTTPException, ServiceUnavailable } from '../exceptions.js'
 import { Request } from '../wrappers/request.js'
 import type { Response } from '../wrappers/response.js'
 import { bodyChunks, hasNoBody } from './body.js'
@@ -78,11 +78,34 @@ async function serve(app: Flagon, req: IncomingMessage, res: ServerResponse): Pr
       false,
     )
   }
-  await app.handleRequest(request, (response) => {
+  const handled = app.handleRequest(request, (response) => {
+    // Too late: the client was already told the request timed out.
+    if (res.headersSent) return undefined
     // A body the view left unread stays on the socket and would stall the next request on it.
     if (!req.complete) closeAfter(res)
     return writeResponse(app, res, response, req.method === 'HEAD')
   })
+  const limit = app.config.RESPONSE_TIMEOUT
+  if (limit === null) return void (await handled)
+  // Quart bounds only the sending; a handler that never answers would hold its client forever.
+  let timer: NodeJS.Timeout | undefined
+  const timedOut = new Promise<'timeout' | 'gone'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), limit * 1000)
+    // A client that gave up frees the timer at once, so nothing keeps a stuck handler's request alive.
+    res.once('close', () => resolve('gone'))
+  })
+  const outcome = await Promise.race([handled, timedOut])
+  clearTimeout(timer)
+  if (outcome === 'gone') return
+  if (outcome !== 'timeout' || res.headersSent) return void (await handled)
+  app.logger.warn(
+    `${req.method} ${request.path} had no answer after RESPONSE_TIMEOUT (${limit} s); answered 503.`,
+  )
+  closeAfter(res)
+  const answer = new ServiceUnavailable(`The server did not answer within ${limit} seconds.`).getResponse()
+  await writeResponse(app, res, answer, req.method === 'HEAD')
+  // The handler may still finish; its teardown runs then, and its answer is dropped above.
+  handled.catch((error: unknown) => app.logger.error(`Failed to answer ${req.method} ${req.url}`, error))
 }
 
 /** How long, and how much, a connection closed on an unread body is drained before it is cut. */

@@ -167,3 +167,18 @@ describe('the serving lifespan', () => {
     expect(trace).toEqual(['start', 'hi', 'stop'])
   })
 })
+
+describe('a view that never answers', () => {
+  it('gets its client a 503 at RESPONSE_TIMEOUT, and others are served meanwhile', async () => {
+    const app = new Flagon('stuck')
+    app.config.RESPONSE_TIMEOUT = 0.1
+    app.logger = { debug() {}, info() {}, warn() {}, error() {} }
+    app.get('/stuck', () => new Promise(() => {}))
+    app.get('/fine', () => 'fine')
+    const port = await serve(app)
+    const [stuck, fine] = await Promise.all([raw(port, 'GET', '/stuck'), raw(port, 'GET', '/fine')])
+    expect(stuck.status).toBe(503)
+    expect(stuck.headers.connection).toBe('close')
+    expect(fine.body).toBe('fine')
+  })
+})

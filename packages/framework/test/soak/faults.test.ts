@@ -8,8 +8,8 @@
  * A handler that never resolves is cut by nothing today: RESPONSE_TIMEOUT bounds sending a response
  * (src/server/node.ts), not waiting for the view, as in Quart. So what is tested for it is what
  * exists: the client can give up, the server then closes its side and forgets the request (the
- * request objects are collected), and other clients are served meanwhile. The `it.fails` below
- * records the gap: it starts failing (and must be turned into an `it`) once a handler timeout exists.
+ * request objects are collected), and other clients are served meanwhile; a handler that never answers
+ * gets its client a 503 at RESPONSE_TIMEOUT.
  */
 import { connect, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -69,7 +69,10 @@ async function settled(connections = 0): Promise<ServerStats> {
   const deadline = performance.now() + 3000
   for (;;) {
     const stats = await server.stats()
-    if ((stats.connections ?? 0) <= connections || performance.now() > deadline) return stats
+    const { hangStarted = 0, hangCollected = 0 } = stats.counters ?? {}
+    // Finalization callbacks run a while after the collection that freed their objects.
+    const quiet = (stats.connections ?? 0) <= connections && hangCollected >= hangStarted
+    if (quiet || performance.now() > deadline) return stats
     await sleep(50)
   }
 }
@@ -151,7 +154,7 @@ describe('a handler that never resolves', () => {
     expect(heapGrowth(stats)).toBeLessThan(HEAP_GROWTH_MiB)
   })
 
-  it.fails('is cut at RESPONSE_TIMEOUT (no handler timeout exists yet)', async () => {
+  it('is answered 503 at RESPONSE_TIMEOUT, the connection closed', async () => {
     const outcome = await exchange(server.port, ['GET /fault/hang HTTP/1.1\r\nHost: x\r\n\r\n'], {
       deadline: (RESPONSE_TIMEOUT + 1) * 1000,
     })

@@ -13,6 +13,7 @@ import type { ViewResult } from '../scaffold.js'
 import { requestFinished, requestStarted } from '../signals.js'
 import type { Request } from '../wrappers/request.js'
 import { Response } from '../wrappers/response.js'
+import { warnDroppedCookies } from './cookie-warnings.js'
 import { handleException, handleUserError } from './errors.js'
 import { afterOrder, beforeOrder } from './hooks.js'
 import { makeResponse } from './make-response.js'
@@ -103,6 +104,7 @@ async function finalize(
   try {
     const processed = processResponse(app, ctx, response)
     response = isThenable(processed) ? await processed : processed
+    if (app.config.DEBUG) warnDroppedCookies(app.logger, ctx.request, response)
     if (requestFinished.hasReceivers) await requestFinished.send(app, { response })
   } catch (error) {
     if (!fromErrorHandler) throw error

@@ -51,6 +51,11 @@ export interface FlagonOptions {
   rootPath?: string
   /** Match rules by their `host` option. */
   hostMatching?: boolean
+  /**
+   * Match rules by their `subdomain` option (blueprints' too), the part of the Host before
+   * SERVER_NAME: `app.route('/', view, { subdomain: '<user>' })` serves `ann.example.com`.
+   */
+  subdomainMatching?: boolean
   /** The folder served at `staticUrlPath`, relative to `rootPath`; default `static`; null serves none. */
   staticFolder?: string | null
   /** The URL path of the static folder; default `/` plus the folder's name. */
@@ -86,6 +91,8 @@ export class Flagon extends Scaffold {
   readonly #sessionSockets = new SessionSockets(this)
   readonly #servers = new Set<Server>()
   logger: Logger
+  /** Whether rules match by subdomain (see FlagonOptions.subdomainMatching). */
+  readonly subdomainMatching: boolean
   /** The static folder, relative to `rootPath`, or null. */
   readonly staticFolder: string | null
   /** The template folder, relative to `rootPath`. */
@@ -105,7 +112,9 @@ export class Flagon extends Scaffold {
     this.name = file ? basename(file, extname(file)) : importNameOrUrl
     this.rootPath = options.rootPath ?? (file ? dirname(file) : process.cwd())
     this.config = new Config(this.rootPath) as Config & FlagonConfig
-    this.urlMap = new UrlMap({ hostMatching: options.hostMatching ?? false })
+    this.subdomainMatching = options.subdomainMatching ?? false
+    // A subdomain is matched as the map's host: the Host header with SERVER_NAME taken off.
+    this.urlMap = new UrlMap({ hostMatching: (options.hostMatching ?? false) || this.subdomainMatching })
     this.logger = createLogger(this.name, () => (this.config.DEBUG ? 'debug' : 'info'))
     this.staticFolder = options.staticFolder === undefined ? 'static' : options.staticFolder
     this.templateFolder = options.templateFolder ?? 'templates'
@@ -182,7 +191,9 @@ export class Flagon extends Scaffold {
       ...(record.methods && { methods: record.methods }),
       ...(record.defaults && { defaults: record.defaults }),
       ...(record.strictSlashes !== undefined && { strictSlashes: record.strictSlashes }),
-      ...(record.host !== undefined && { host: record.host }),
+      ...(this.subdomainMatching
+        ? { host: record.subdomain ?? '' }
+        : record.host !== undefined && { host: record.host }),
       provideAutomaticOptions:
         record.provideAutomaticOptions ??
         (!record.websocket && this.config.PROVIDE_AUTOMATIC_OPTIONS !== false),
@@ -297,10 +308,13 @@ export class Flagon extends Scaffold {
         new BadRequest(`The host ${JSON.stringify(request.host)} is not in TRUSTED_HOSTS.`),
       )
     }
+    const subdomain = this.subdomainMatching ? this.subdomainOf(request.host) : undefined
+    // A host outside SERVER_NAME matches no rule (Werkzeug routes it to an `<invalid>` subdomain).
+    if (this.subdomainMatching && subdomain === undefined) return routingFailure(new NotFound())
     const outcome = this.urlMap.match(request.path, {
       method: websocket ? 'GET' : request.method,
       websocket,
-      host: hostForMatching(request),
+      host: subdomain ?? hostForMatching(request),
     })
     switch (outcome.kind) {
       case 'match': {
@@ -329,6 +343,19 @@ export class Flagon extends Scaffold {
       default:
         return routingFailure(new NotFound())
     }
+  }
+
+  /**
+   * The subdomain part of `host` under SERVER_NAME (`''` for SERVER_NAME itself, or when no
+   * SERVER_NAME is set), or undefined for a host outside SERVER_NAME, which no rule matches.
+   */
+  subdomainOf(host: string): string | undefined {
+    const serverName = this.config.SERVER_NAME
+    if (!serverName) return ''
+    const name = withoutPort(host).toLowerCase()
+    const root = withoutPort(serverName).toLowerCase()
+    if (name === root) return ''
+    return name.endsWith(`.${root}`) ? name.slice(0, -root.length - 1) : undefined
   }
 
   /** Runs teardownWebsocket functions (the blueprints' too, which Quart forgets), then the signal. */
@@ -466,6 +493,10 @@ export class Flagon extends Scaffold {
 
 function routingFailure(error: Error): UrlMatch {
   return { rule: null, params: {}, routingError: error, automaticOptions: false, allowedMethods: [] }
+}
+
+function withoutPort(host: string): string {
+  return host.replace(/:\d+$/, '')
 }
 
 /** The request's host without the default port of its scheme, which Werkzeug ignores when matching. */

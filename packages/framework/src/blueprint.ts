@@ -28,6 +28,8 @@ export interface BlueprintOptions {
   urlPrefix?: string
   /** Default URL values for every rule of the blueprint. */
   urlDefaults?: Record<string, unknown>
+  /** The subdomain of every rule of the blueprint (the app needs `subdomainMatching`). */
+  subdomain?: string
   /** The blueprint's own static folder, relative to `rootPath` (served by the static-files support). */
   staticFolder?: string
   /** The URL path of the static folder, under the blueprint's prefix; default `/<basename of staticFolder>`. */
@@ -41,6 +43,7 @@ export interface BlueprintOptions {
 /** Options of `registerBlueprint(blueprint, options)`; they override the blueprint's own. */
 export interface RegisterBlueprintOptions {
   urlPrefix?: string
+  subdomain?: string
   urlDefaults?: Record<string, unknown>
   /** A distinct name, to register the same blueprint twice. */
   name?: string
@@ -206,7 +209,12 @@ export class Blueprint extends Scaffold {
   register(
     app: Flagon,
     options: RegisterBlueprintOptions,
-    parent?: { name: string; urlPrefix: string; urlDefaults: Record<string, unknown> },
+    parent?: {
+      name: string
+      urlPrefix: string
+      urlDefaults: Record<string, unknown>
+      subdomain: string | undefined
+    },
   ): void {
     const ownName = options.name ?? this.name
     if (ownName.includes('.'))
@@ -225,6 +233,9 @@ export class Blueprint extends Scaffold {
 
     const urlPrefix = joinPrefix(parent?.urlPrefix ?? '', options.urlPrefix ?? this.options.urlPrefix ?? '')
     const urlDefaults = { ...parent?.urlDefaults, ...this.options.urlDefaults, ...options.urlDefaults }
+    // Nested subdomains chain as child.parent, as in Flask.
+    const own = options.subdomain ?? this.options.subdomain
+    const subdomain = own && parent?.subdomain ? `${own}.${parent.subdomain}` : (own ?? parent?.subdomain)
     this.#mergeFunctions(app, name)
     for (const record of this.#routes) {
       app.registerRoute({
@@ -232,6 +243,7 @@ export class Blueprint extends Scaffold {
         path: joinPrefix(urlPrefix, record.path) || '/',
         endpoint: `${name}.${record.endpoint}`,
         defaults: { ...urlDefaults, ...record.defaults },
+        ...(record.subdomain === undefined && subdomain !== undefined && { subdomain }),
       })
     }
     app.templates.merge(this.templates, name)
@@ -243,6 +255,7 @@ export class Blueprint extends Scaffold {
         endpoint: `${name}.static`,
         view: staticView(resolve(this.rootPath, staticFolder)),
         websocket: false,
+        ...(subdomain !== undefined && { subdomain }),
       })
     }
     const state: BlueprintSetupState = {
@@ -255,7 +268,7 @@ export class Blueprint extends Scaffold {
     }
     for (const fn of this.#deferred) fn(state)
     for (const child of this.#children)
-      child.blueprint.register(app, child.options, { name, urlPrefix, urlDefaults })
+      child.blueprint.register(app, child.options, { name, urlPrefix, urlDefaults, subdomain })
   }
 
   protected override checkSetup(method: string): void {

@@ -50,6 +50,8 @@ export interface RouteOptions {
   strictSlashes?: boolean
   /** The host this rule matches (with host matching on). */
   host?: string
+  /** The subdomain this rule matches, converters allowed (`'<user>'`), with subdomain matching on. */
+  subdomain?: string
   /** Whether OPTIONS is answered automatically; default the config's PROVIDE_AUTOMATIC_OPTIONS. */
   provideAutomaticOptions?: boolean
   /** This route's body limit in bytes, instead of MAX_CONTENT_LENGTH (null: no limit). */

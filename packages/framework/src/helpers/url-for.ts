@@ -69,7 +69,17 @@ export function urlFor(endpoint: string, values: UrlForValues = {}): string {
     root = String(app.config.APPLICATION_ROOT ?? '/').replace(/\/$/, '')
   }
 
-  const built = app.urlMap.build(endpoint, params, _method === undefined ? {} : { method: _method })
+  // With subdomain matching, prefer a rule of the current subdomain; another subdomain needs its host.
+  const here = app.subdomainMatching ? (app.subdomainOf(host) ?? '') : undefined
+  const built = app.urlMap.build(endpoint, params, {
+    ...(_method !== undefined && { method: _method }),
+    ...(here !== undefined && { host: here }),
+  })
+  if (here !== undefined && built.host !== here) {
+    external = true
+    const serverName = String(app.config.SERVER_NAME ?? host)
+    host = built.host ? `${built.host}.${serverName}` : serverName
+  }
   if (built.rule.websocket) {
     external = true
     scheme = scheme === 'https' || scheme === 'wss' ? 'wss' : 'ws'

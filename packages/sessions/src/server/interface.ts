@@ -434,7 +434,7 @@ export class ServerSideSessionInterface extends SessionInterface implements Serv
     if (session.new) return
     const refresh = this.shouldSetCookie(app, session)
     // A permanent session in use lives on: its record's TTL and its cookie's Expires both slide forward.
-    if (refresh && !(await this.#call('touch', () => this.#touch(session, key, ttl)))) return
+    if (refresh && !(await this.#refresh(app, session, key, ttl))) return
     if (refresh) await this.#directory.index(session, user, false, ttl, this.#client(session))
     if ((refresh || this.#reissue.has(session)) && response !== null) this.#setCookie(app, session, response)
   }
@@ -493,6 +493,22 @@ export class ServerSideSessionInterface extends SessionInterface implements Serv
         `were dropped: ${[...changes.keys()].map((k) => JSON.stringify(k)).join(', ')}.`,
     )
     return false
+  }
+
+  /**
+   * Slides the TTL of a session that was only read. With SESSION_STORE_FAILURE 'anonymous' a store
+   * failure here does not refuse the request: nothing the user changed is lost, only the extension.
+   */
+  async #refresh(app: SessionApp, session: ServerSideSession, key: string, ttl: number): Promise<boolean> {
+    try {
+      return await this.#call('touch', () => this.#touch(session, key, ttl))
+    } catch (error) {
+      if (this.storeFailure !== 'anonymous' || !(error instanceof StoreUnavailable)) throw error
+      app.logger.warn(
+        `The session store did not take a TTL refresh (${error.message}); the session was read anyway.`,
+      )
+      return false
+    }
   }
 
   #touch(session: ServerSideSession, key: string, ttl: number): Promise<boolean> {

@@ -47,8 +47,8 @@ export class SessionSockets {
       return () => {}
     }
     const idHash = sessions.idHash(session)
-    let sockets = this.#bySession.get(idHash)
-    if (!sockets) this.#bySession.set(idHash, (sockets = new Set()))
+    const sockets = this.#bySession.get(idHash) ?? new Set<Websocket>()
+    this.#bySession.set(idHash, sockets)
     sockets.add(websocket)
     return () => {
       sockets.delete(websocket)

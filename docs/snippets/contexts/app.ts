@@ -1,4 +1,4 @@
-import { copyCurrentRequestContext, Flagon, g, request } from '@flagon/framework'
+import { copyCurrentRequestContext, currentObject, Flagon, g, type Request, request } from '@flagon/framework'
 
 export function createApp(): Flagon {
   const app = new Flagon('contexts')
@@ -36,6 +36,15 @@ export function createApp(): Flagon {
     })
   })
   // #endregion callback
+
+  // #region current-object
+  let first: Request | undefined // kept after its request has ended
+  app.get('/first/<name>', () => {
+    // The Request itself: kept as `request`, the proxy would read whichever request is current.
+    first ??= currentObject(request)
+    return { first: first.path, now: request.path }
+  })
+  // #endregion current-object
 
   return app
 }

@@ -45,3 +45,16 @@ it('runs beforeServing with testApp', async () => {
   })
 })
 // #endregion lifespan
+
+// #region errors
+it('rejects with the error the view did not handle', async () => {
+  const app = createApp()
+  app.config.TESTING = true // or DEBUG, or PROPAGATE_EXCEPTIONS = true
+  app.logger = { ...app.logger, error() {} } // the error is still logged; keep the test output clean
+  const client = app.testClient()
+  await expect(client.get('/report')).rejects.toThrow(new RangeError('no report for that month'))
+  app.config.PROPAGATE_EXCEPTIONS = false // what a browser gets: the 500 page
+  expect((await client.get('/report')).status).toBe(500)
+  await client.close()
+})
+// #endregion errors

@@ -18,5 +18,9 @@ export function createApp(): Flagon {
     started = true
   })
   app.get('/health', () => ({ started }))
+  app.get('/report', () => {
+    throw new RangeError('no report for that month')
+  })
+  app.errorHandler(500, () => ['Something went wrong.', 500])
   return app
 }

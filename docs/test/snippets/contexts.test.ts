@@ -18,6 +18,11 @@ it('keeps them in a callback bound with copyCurrentRequestContext', async () => 
   expect(await (await client.get('/later')).text()).toBe('later: /later')
 })
 
+it('keeps the object behind a proxy with currentObject', async () => {
+  expect(await (await client.get('/first/a')).json()).toEqual({ first: '/first/a', now: '/first/a' })
+  expect(await (await client.get('/first/b')).json()).toEqual({ first: '/first/a', now: '/first/b' })
+})
+
 it('gives scripts an app context and a test request context', async () => {
   const { built, path } = await import('../../snippets/contexts/outside.js')
   expect(built).toBe('http://example.com/users/3')

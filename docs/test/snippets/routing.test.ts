@@ -1,5 +1,6 @@
-import { afterAll, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../snippets/routing/app.js'
+import { createApp as createSubdomainApp } from '../../snippets/routing/subdomains.js'
 
 const client = createApp().testClient()
 afterAll(() => client.close())
@@ -35,4 +36,27 @@ it('builds URLs with urlFor', async () => {
 
 it('uses a converter of your own', async () => {
   expect(await (await client.get('/tags/a,b,c')).json()).toEqual({ tags: ['a', 'b', 'c'], count: 3 })
+})
+
+describe('subdomains', () => {
+  const subdomains = createSubdomainApp().testClient()
+  afterAll(() => subdomains.close())
+
+  it('routes by the subdomain under SERVER_NAME, and links across them with absolute URLs', async () => {
+    expect(await (await subdomains.get('http://example.com/')).text()).toBe(
+      "home; Ann's page is http://ann.example.com/",
+    )
+    expect(await (await subdomains.get('http://ann.example.com/')).text()).toBe(
+      "ann's page; home is http://example.com/",
+    )
+    expect((await subdomains.get('http://example.org/')).status).toBe(404)
+  })
+
+  it('serves a blueprint, and a nested one, on their subdomains', async () => {
+    expect(await (await subdomains.get('http://api.example.com/status')).text()).toBe(
+      'ok; v1 is at http://v1.api.example.com/users',
+    )
+    expect(await (await subdomains.get('http://v1.api.example.com/users')).json()).toEqual(['ann', 'bo'])
+    expect((await subdomains.get('http://example.com/status')).status).toBe(404)
+  })
 })

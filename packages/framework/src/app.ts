@@ -439,14 +439,17 @@ export class Flagon extends Scaffold {
 
   /**
    * Keeps an unhandled error of a test client's request for that client to throw, when errors
-   * propagate (PROPAGATE_EXCEPTIONS, or TESTING or DEBUG when it is null), as in Quart's test client.
+   * propagate (PROPAGATE_EXCEPTIONS, or TESTING or DEBUG when it is null), as in Quart's test client;
+   * true when it was kept (the 500 handler is then skipped, as Flask re-raises before it).
    * @internal
    */
-  propagateToTest(request: Request, error: unknown): void {
+  propagateToTest(request: Request, error: unknown): boolean {
     const id = request.headers.get(testRequestHeader)
-    if (id === null) return
+    if (id === null) return false
     const { PROPAGATE_EXCEPTIONS, TESTING, DEBUG } = this.config
-    if (PROPAGATE_EXCEPTIONS ?? (TESTING || DEBUG)) this.#propagated.set(id, error)
+    if (!(PROPAGATE_EXCEPTIONS ?? (TESTING || DEBUG))) return false
+    this.#propagated.set(id, error)
+    return true
   }
 
   /** @internal The error a test client's request `id` left, once. */

@@ -53,8 +53,10 @@ export async function handleException(
     await gotRequestException.send(app, { error })
     app.logger.error(`Exception on request ${handshake.method} ${handshake.path}`, error)
   }
-  app.propagateToTest(handshake, error)
+  const propagated = app.propagateToTest(handshake, error)
   const serverError = new InternalServerError(undefined, { cause: error })
+  // Flask re-raises a propagating error before any 500 handler; the wire still gets a plain 500.
+  if (propagated) return serverError.getResponse()
   const handler = findErrorHandler(app, serverError, ctx.blueprints)
   if (handler) return handler(serverError)
   return app.config.DEBUG ? debugPage(error) : serverError.getResponse()

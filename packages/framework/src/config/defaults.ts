@@ -43,7 +43,10 @@ export interface FlagonConfig {
   SESSION_REFRESH_EACH_REQUEST: boolean
   /** Where the app is mounted; the default session cookie path. */
   APPLICATION_ROOT: string
-  /** `host[:port]` for building URLs outside a request. */
+  /**
+   * `host[:port]` for building URLs outside a request, the host `run()` listens on by default, and, with
+   * subdomain matching, the domain whose subdomains rules match (include the port in development).
+   */
   SERVER_NAME: string | null
   /** Build https/wss URLs outside a request (Quart's replacement for PREFERRED_URL_SCHEME). */
   PREFER_SECURE_URLS: boolean

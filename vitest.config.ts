@@ -8,6 +8,8 @@ export default defineConfig({
       'docs/test/**/*.test.ts',
       'docs/snippets/**/*.test.ts',
     ],
+    // The soak tests measure a server under load: they run on their own, after the rest (pnpm soak:ci).
+    exclude: ['**/node_modules/**', ...(process.env.FLAGON_SOAK ? [] : ['packages/framework/test/soak/**'])],
     testTimeout: 20_000,
     passWithNoTests: true,
   },

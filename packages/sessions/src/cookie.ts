@@ -10,7 +10,9 @@
  */
 import {
   permanentSessionLifetime,
+  type SameSite,
   type SessionApp,
+  type SessionCookieOptions,
   SessionInterface,
   type SessionRequest,
   type SessionResponse,
@@ -51,13 +53,12 @@ export class SecureCookieSessionInterface extends SessionInterface {
   getSigningSerializer(app: SessionApp): URLSafeTimedSerializer | null {
     const secretKey = app.config.SECRET_KEY
     if (!secretKey || secretKey.length === 0) return null
-    // Oldest first, the current key last: it signs (Flask 3.1.1; before, the last fallback signed).
-    const keys: SecretKey[] = [...(app.config.SECRET_KEY_FALLBACKS ?? []), secretKey]
+    const fallbacks = app.config.SECRET_KEY_FALLBACKS ?? []
     // Built once per set of keys, so its derived signing keys are too; a key change builds a new one.
     const cached = this.#serializer
-    if (cached && cached.keys.length === keys.length && cached.keys.every((key, i) => key === keys[i])) {
-      return cached.serializer
-    }
+    if (cached && sameKeys(cached.keys, fallbacks, secretKey)) return cached.serializer
+    // Oldest first, the current key last: it signs (Flask 3.1.1; before, the last fallback signed).
+    const keys: SecretKey[] = [...fallbacks, secretKey]
     const serializer = this.#makeSerializer(keys)
     this.#serializer = { keys, serializer }
     return serializer
@@ -144,14 +145,7 @@ export class SecureCookieSessionInterface extends SessionInterface {
     const partitioned = this.getCookiePartitioned(app)
     const sameSite = this.getCookieSamesite(app)
     const httpOnly = this.getCookieHttponly(app)
-    const attributes = {
-      ...(domain !== undefined && { domain }),
-      path,
-      secure,
-      partitioned,
-      ...(sameSite !== undefined && { sameSite }),
-      httpOnly,
-    }
+    const attributes = this.#cookieAttributes(domain, path, secure, partitioned, sameSite, httpOnly)
 
     // Whoever read the session gets a response that varies on the cookie, so no cache serves it to another.
     if (session.accessed) response.vary('Cookie')
@@ -159,7 +153,7 @@ export class SecureCookieSessionInterface extends SessionInterface {
     // A session the request emptied loses its cookie; an empty one it never touched sets nothing.
     if (session.size === 0) {
       if (session.modified) {
-        response.deleteCookie(name, attributes)
+        response.deleteCookie(name, { ...attributes })
         response.vary('Cookie')
       }
       return
@@ -170,9 +164,45 @@ export class SecureCookieSessionInterface extends SessionInterface {
     const expires = this.getExpirationTime(app, session)
     // A Map keeps the keys' insertion order exactly, even keys that look like integers.
     const value = this.getSigningSerializer(app)!.dumps(new Map(session.entries()))
-    response.setCookie(name, value, { ...(expires !== undefined && { expires }), ...attributes })
+    response.setCookie(name, value, expires === undefined ? { ...attributes } : { expires, ...attributes })
     response.vary('Cookie')
   }
+
+  // The cookie's attributes change only with the config: build the object once per set of values
+  // (the response gets a copy, which it may keep or change).
+  #cookieAttributes(
+    domain: string | undefined,
+    path: string,
+    secure: boolean,
+    partitioned: boolean,
+    sameSite: SameSite | undefined,
+    httpOnly: boolean,
+  ): Readonly<SessionCookieOptions> {
+    const last = this.#lastAttributes
+    if (
+      last !== undefined &&
+      last.domain === domain &&
+      last.path === path &&
+      last.secure === secure &&
+      last.partitioned === partitioned &&
+      last.sameSite === sameSite &&
+      last.httpOnly === httpOnly
+    ) {
+      return last
+    }
+    const attributes: SessionCookieOptions = {
+      ...(domain !== undefined && { domain }),
+      path,
+      secure,
+      partitioned,
+      ...(sameSite !== undefined && { sameSite }),
+      httpOnly,
+    }
+    this.#lastAttributes = attributes
+    return attributes
+  }
+
+  #lastAttributes: SessionCookieOptions | undefined
 
   // Only when fallbacks are configured, and only for cookies that verified: one HMAC per key tried.
   #signedByFallback(app: SessionApp, cookie: string): boolean {
@@ -185,6 +215,16 @@ export class SecureCookieSessionInterface extends SessionInterface {
     })
     return index !== null && index >= 0
   }
+}
+
+function sameKeys(
+  keys: readonly SecretKey[],
+  fallbacks: ReadonlyArray<SecretKey>,
+  secretKey: SecretKey,
+): boolean {
+  if (keys.length !== fallbacks.length + 1 || keys[fallbacks.length] !== secretKey) return false
+  for (let i = 0; i < fallbacks.length; i++) if (keys[i] !== fallbacks[i]) return false
+  return true
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -222,7 +222,11 @@ export class TaggedJSONSerializer implements TextSerializer {
   constructor(options: TaggedJSONSerializerOptions = {}) {
     this.sortKeys = options.sortKeys ?? false
     for (const tagClass of TaggedJSONSerializer.defaultTags) this.register(tagClass)
+    this.#defaultOrder = [...this.order]
   }
+
+  /** The default tags as the constructor registered them: while they are all there is, the fast paths hold. */
+  readonly #defaultOrder: readonly JSONTag[]
 
   /**
    * Adds a tag, last in the order unless `index` says where.
@@ -267,7 +271,47 @@ export class TaggedJSONSerializer implements TextSerializer {
    * @throws TypeError for a value JSON cannot hold (see `compactJson`).
    */
   dumps(value: unknown): string {
+    // Fast path: an object of plain values (a session, mostly) tags to a copy of itself, so write it as it is.
+    if (
+      this.#onlyDefaults() &&
+      this.tag === TaggedJSONSerializer.prototype.tag &&
+      this.#untaggedDict(value)
+    ) {
+      return compactJson(value, { sortKeys: this.sortKeys })
+    }
     return compactJson(this.tag(value), { sortKeys: this.sortKeys })
+  }
+
+  #onlyDefaults(): boolean {
+    const order = this.order
+    const defaults = this.#defaultOrder
+    if (order.length !== defaults.length) return false
+    for (let i = 0; i < order.length; i++) if (order[i] !== defaults[i]) return false
+    return true
+  }
+
+  // Whether the default tags leave the value as it is: a Map or plain object whose values are all
+  // strings, numbers, booleans, null or undefined (no default tag takes one), and which is not a
+  // one-key object whose key is a tag's (TagDict would wrap that).
+  #untaggedDict(value: unknown): boolean {
+    let size = 0
+    let first: unknown
+    if (value instanceof Map) {
+      for (const [key, item] of value) {
+        if (size++ === 0) first = key
+        if (!isPlain(item)) return false
+      }
+    } else {
+      if (typeof value !== 'object' || value === null) return false
+      const proto = Object.getPrototypeOf(value)
+      if (proto !== Object.prototype && proto !== null) return false
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) continue
+        if (size++ === 0) first = key
+        if (!isPlain((value as Record<string, unknown>)[key])) return false
+      }
+    }
+    return !(size === 1 && typeof first === 'string' && this.tags.has(first))
   }
 
   /**
@@ -276,7 +320,23 @@ export class TaggedJSONSerializer implements TextSerializer {
    * @throws SyntaxError for text that is not JSON; TypeError for tagged data of the wrong shape.
    */
   loads(text: string): unknown {
-    return this.#untagScan(JSON.parse(text))
+    const value = JSON.parse(text)
+    // Fast path: when no tag's key can be in the text, the scan would only copy what JSON.parse made.
+    if (
+      this.#onlyDefaults() &&
+      this.untag === TaggedJSONSerializer.prototype.untag &&
+      !this.#mayHoldTag(text)
+    ) {
+      return value
+    }
+    return this.#untagScan(value)
+  }
+
+  // A key is written as `"key"`, unless escaped: any backslash, or any tag's key in quotes, may be one.
+  #mayHoldTag(text: string): boolean {
+    if (text.includes('\\')) return true
+    for (const key of this.tags.keys()) if (text.includes(`"${key}"`)) return true
+    return false
   }
 
   #untagScan(value: unknown): unknown {
@@ -292,6 +352,11 @@ export class TaggedJSONSerializer implements TextSerializer {
 
 /** The serializer Flask's and Quart's session cookies use (Flask's `session_json_serializer`). */
 export const sessionJsonSerializer = new TaggedJSONSerializer()
+
+function isPlain(value: unknown): boolean {
+  const type = typeof value
+  return type === 'string' || type === 'number' || type === 'boolean' || value === null || value === undefined
+}
 
 function dictEntries(value: unknown): Array<[string, unknown]> | undefined {
   // A Map's non-string keys are refused later, by the JSON writer.

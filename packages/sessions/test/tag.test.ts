@@ -156,3 +156,71 @@ describe('registering a tag', () => {
     expect(custom.dumps({ ' t': 1 })).toBe('{" t":1}')
   })
 })
+
+describe('the fast paths (no value needing a tag)', () => {
+  // A serializer with one more tag, which never applies, takes the full tag-and-scan path every time.
+  class TagNever extends JSONTag {
+    override readonly key = ' never'
+    check() {
+      return false
+    }
+    toJson(value: unknown) {
+      return value
+    }
+  }
+  const slow = (sortKeys: boolean) => {
+    const s = new TaggedJSONSerializer({ sortKeys })
+    s.register(TagNever)
+    return s
+  }
+
+  it('write the same text as the full path', () => {
+    const values: unknown[] = [
+      new Map<string, unknown>([['count', 2]]),
+      new Map<string, unknown>([
+        ['b', 'x'],
+        ['a', null],
+        ['u', undefined],
+        ['n', Number.NaN],
+        ['t', true],
+      ]),
+      new Map([[' t', 1]]),
+      new Map([
+        [' t', 1],
+        ['b', 2],
+      ]),
+      new Map([[' di', 'x']]),
+      { ' t': 1 },
+      { ' m': 'x', y: 1 },
+      { 2: 'two', 1: 'one', z: 'Zoë\n"' },
+      Object.assign(Object.create(null), { a: 1 }),
+      {},
+      new Map(),
+      { a: [1, 2] },
+      { a: new Date(0) },
+      'text',
+      [1, 2],
+    ]
+    for (const sortKeys of [false, true]) {
+      const fast = new TaggedJSONSerializer({ sortKeys })
+      for (const value of values) expect(fast.dumps(value)).toBe(slow(sortKeys).dumps(value))
+    }
+  })
+
+  it('read the same values as the full path', () => {
+    const texts = [
+      '{"count":2}',
+      '{"a":{"b":[1,{"c":null}]},"__proto__":{"x":1}}',
+      '{" t":[1,2]}',
+      '{"a":{" t":[1,2]}}',
+      '{"\\u0020t":[1,2]}',
+      '{" di":{" t__":1}}',
+      '{" t":[1],"b":2}',
+      '[{" b":"AAE="}]',
+      '"text"',
+      '12',
+    ]
+    const fast = new TaggedJSONSerializer()
+    for (const text of texts) expect(fast.loads(text)).toEqual(slow(false).loads(text))
+  })
+})

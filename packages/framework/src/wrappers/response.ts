@@ -67,6 +67,9 @@ export class Response {
    */
   #headers: Headers | undefined
   #contentType: string | null = null
+  // Likewise a session's Vary and Set-Cookie, until the headers are built.
+  #vary: string | null = null
+  #setCookies: string[] | null = null
 
   constructor(body: ResponseBodyInit = null, init: ResponseInit = {}) {
     this.status = init.status ?? 200
@@ -81,8 +84,14 @@ export class Response {
   /** The response's headers, a WHATWG `Headers`. */
   get headers(): Headers {
     if (this.#headers === undefined) {
-      this.#headers = new Headers()
-      if (this.#contentType !== null) this.#headers.set('Content-Type', this.#contentType)
+      const headers = new Headers()
+      if (this.#contentType !== null) headers.set('Content-Type', this.#contentType)
+      if (this.#vary !== null) headers.set('Vary', this.#vary)
+      if (this.#setCookies !== null)
+        for (const cookie of this.#setCookies) headers.append('Set-Cookie', cookie)
+      this.#headers = headers
+      this.#vary = null
+      this.#setCookies = null
     }
     return this.#headers
   }
@@ -93,7 +102,13 @@ export class Response {
    */
   headerFields(): string[] {
     const headers = this.#headers
-    if (headers === undefined) return this.#contentType === null ? [] : ['content-type', this.#contentType]
+    if (headers === undefined) {
+      // As Headers would list them: sorted by name, Set-Cookie apart and last.
+      const fields = this.#contentType === null ? [] : ['content-type', this.#contentType]
+      if (this.#vary !== null) fields.push('vary', this.#vary)
+      if (this.#setCookies !== null) for (const cookie of this.#setCookies) fields.push('set-cookie', cookie)
+      return fields
+    }
     const fields: string[] = []
     for (const [name, value] of headers) if (name !== 'set-cookie') fields.push(name, value)
     for (const cookie of headers.getSetCookie()) fields.push('set-cookie', cookie)
@@ -205,7 +220,13 @@ export class Response {
         'CookieSizeWarning',
       )
     }
-    this.headers.append('Set-Cookie', header)
+    // Kept aside, as the Content-Type is, when Headers would store it unchanged (dumpCookie's always is).
+    if (this.#headers === undefined && PLAIN_HEADER_VALUE.test(header)) {
+      if (this.#setCookies === null) this.#setCookies = [header]
+      else this.#setCookies.push(header)
+    } else {
+      this.headers.append('Set-Cookie', header)
+    }
   }
 
   /**
@@ -218,7 +239,13 @@ export class Response {
 
   /** Adds header names to Vary, each once, compared case-insensitively. */
   vary(...names: string[]): void {
-    const current = (this.headers.get('Vary') ?? '')
+    const header = this.#headers === undefined ? this.#vary : this.#headers.get('Vary')
+    // Fast path, a session's: one name, and no Vary yet (the general path would set just that name).
+    if (header === null && names.length === 1) {
+      this.#setVary(names[0]!)
+      return
+    }
+    const current = (header ?? '')
       .split(',')
       .map((name) => name.trim())
       .filter(Boolean)
@@ -229,7 +256,14 @@ export class Response {
         current.push(name)
       }
     }
-    if (current.length) this.headers.set('Vary', current.join(', '))
+    // Unchanged, it is not set again (undici's Headers validates every set).
+    const joined = current.join(', ')
+    if (current.length && joined !== header) this.#setVary(joined)
+  }
+
+  #setVary(value: string): void {
+    if (this.#headers === undefined && PLAIN_HEADER_VALUE.test(value)) this.#vary = value
+    else this.headers.set('Vary', value)
   }
 
   /**

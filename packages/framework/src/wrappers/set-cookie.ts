@@ -38,6 +38,22 @@ export type DeleteCookieOptions = Omit<CookieOptions, 'maxAge' | 'expires'>
  */
 export function dumpCookie(name: string, value: string, options: CookieOptions = {}): string {
   const { maxAge, expires, path = '/', domain, partitioned, sameSite, secure, httpOnly } = options
+  // Fast path, the session cookie's: no Max-Age, a valid name and Expires, attributes seen before.
+  if (
+    maxAge === undefined &&
+    typeof path === 'string' &&
+    (domain === undefined || typeof domain === 'string') &&
+    (sameSite === undefined || typeof sameSite === 'string' || typeof sameSite === 'boolean') &&
+    (expires === undefined || (expires instanceof Date && Number.isFinite(expires.getTime()))) &&
+    COOKIE_NAME.test(name)
+  ) {
+    const attributes = cachedAttributes(path, domain, sameSite, secure, httpOnly, partitioned)
+    // As `serialize`: the value as a string, encoded unless empty; encodeValue's output always passes its check.
+    const text = String(value)
+    let header = `${name}=${text ? encodeValue(text) : ''}${attributes.beforeExpires}`
+    if (expires !== undefined) header += `; Expires=${expires.toUTCString()}`
+    return header + attributes.afterExpires
+  }
   return serialize(name, value, {
     encode: encodeValue,
     ...(maxAge !== undefined && { maxAge: Math.trunc(maxAge) }),
@@ -53,6 +69,55 @@ export function dumpCookie(name: string, value: string, options: CookieOptions =
     ...(httpOnly && { httpOnly: true }),
     ...(partitioned && { partitioned: true }),
   })
+}
+
+/** The `cookie` package's check of a cookie name (RFC 6265's token, more leniently). */
+const COOKIE_NAME = /^[\u0021-\u003A\u003C\u003E-\u007E]+$/
+
+/** The attributes of a Set-Cookie header around its Expires, as `serialize` orders them. */
+interface CookieAttributes {
+  /** `; Domain=…; Path=…`, or less. */
+  readonly beforeExpires: string
+  /** `; HttpOnly; Secure; Partitioned; SameSite=…`, or less. */
+  readonly afterExpires: string
+}
+
+// An app sets its cookies with a few sets of attributes: each is validated and written once.
+const attributeCache = new Map<string, CookieAttributes>()
+const ATTRIBUTE_CACHE_SIZE = 64
+
+function cachedAttributes(
+  path: string,
+  domain: string | undefined,
+  sameSite: SameSite | undefined,
+  secure: boolean | undefined,
+  httpOnly: boolean | undefined,
+  partitioned: boolean | undefined,
+): CookieAttributes {
+  // Lengths and types keep the key unambiguous, whatever the strings hold.
+  const key =
+    `${path.length}:${path}${domain === undefined ? '-' : `${domain.length}:${domain}`}` +
+    `${typeof sameSite}:${sameSite}${secure ? 1 : 0}${httpOnly ? 1 : 0}${partitioned ? 1 : 0}`
+  let attributes = attributeCache.get(key)
+  if (attributes === undefined) {
+    // `serialize` validates them and writes them, in its order, split where Expires goes.
+    const marker = new Date(0)
+    const written = serialize('a', '', {
+      expires: marker,
+      ...(path && { path: quotePath(path) }),
+      ...(domain && { domain: cookieDomain(domain) }),
+      ...(sameSite !== undefined && { sameSite: normalizeSameSite(sameSite) }),
+      ...((secure || partitioned) && { secure: true }),
+      ...(httpOnly && { httpOnly: true }),
+      ...(partitioned && { partitioned: true }),
+    })
+    const expires = `; Expires=${marker.toUTCString()}`
+    const at = written.indexOf(expires)
+    attributes = { beforeExpires: written.slice(2, at), afterExpires: written.slice(at + expires.length) }
+    if (attributeCache.size >= ATTRIBUTE_CACHE_SIZE) attributeCache.clear()
+    attributeCache.set(key, attributes)
+  }
+  return attributes
 }
 
 /** The cookie-octets of RFC 6265 except `%`: a value made only of these is sent as it is. */

@@ -28,10 +28,20 @@ const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/
  * @throws BadData when the text holds characters outside the URL-safe alphabet or has an impossible length.
  */
 export function base64UrlDecode(text: string): Uint8Array {
-  const bare = text.replace(/=+$/, '')
+  return new Uint8Array(base64UrlDecodeBuffer(text))
+}
+
+/**
+ * {@link base64UrlDecode} as a `Buffer`, sparing the copy, for this package's own use.
+ *
+ * @throws BadData as {@link base64UrlDecode}.
+ */
+export function base64UrlDecodeBuffer(text: string): Buffer {
+  // Signatures and payloads carry no padding: strip it only when there is some.
+  const bare = text.endsWith('=') ? text.replace(/=+$/, '') : text
   // A single leftover character cannot encode a byte: Python's decoder refuses it too.
   if (!BASE64URL.test(text) || bare.length % 4 === 1) throw new BadData('Invalid base64-encoded data')
-  return new Uint8Array(Buffer.from(bare, 'base64url'))
+  return Buffer.from(bare, 'base64url')
 }
 
 /**
@@ -45,7 +55,8 @@ export function intToBytes(value: number): Uint8Array {
     throw new RangeError(`intToBytes() takes a non-negative safe integer, not ${value}.`)
   }
   const bytes: number[] = []
-  for (let n = BigInt(value); n > 0n; n >>= 8n) bytes.unshift(Number(n & 0xffn))
+  // Exact in doubles: value is a safe integer, and so is every quotient.
+  for (let n = value; n > 0; n = Math.floor(n / 256)) bytes.unshift(n % 256)
   return new Uint8Array(bytes)
 }
 
@@ -56,6 +67,12 @@ export function intToBytes(value: number): Uint8Array {
  */
 export function bytesToInt(bytes: Uint8Array): number {
   if (bytes.length > 8) throw new BadData('An integer of more than 8 bytes cannot be decoded.')
+  if (bytes.length <= 6) {
+    // Up to 48 bits, exact in a double: no BigInt needed (timestamps take 4 or 5 bytes).
+    let n = 0
+    for (const byte of bytes) n = n * 256 + byte
+    return n
+  }
   let n = 0n
   for (const byte of bytes) n = (n << 8n) | BigInt(byte)
   return Number(n)

@@ -2,7 +2,7 @@
  * Timed signatures, itsdangerous's `TimestampSigner` rebuilt: `value + sep + timestamp + sep + signature`,
  * where the timestamp (whole seconds) is signed too, so a reader can refuse signatures that are too old.
  */
-import { base64UrlDecode, base64UrlEncode, bytesToInt, intToBytes } from './encoding.js'
+import { base64UrlDecodeBuffer, base64UrlEncode, bytesToInt, intToBytes } from './encoding.js'
 import { BadSignature, BadTimeSignature, SignatureExpired } from './errors.js'
 import { type SecretKey, Signer, type SignerOptions } from './signer.js'
 
@@ -53,9 +53,21 @@ export class TimestampSigner extends Signer {
 
   /** The value with the current timestamp and a signature of both appended. */
   override sign(value: string): string {
-    const signed = `${value}${this.sep}${base64UrlEncode(intToBytes(this.getTimestamp()))}`
+    const signed = `${value}${this.sep}${this.#encodedTimestamp(this.getTimestamp())}`
     return `${signed}${this.sep}${this.getSignature(signed)}`
   }
+
+  // The timestamp changes once a second: encode it once a second.
+  #encodedTimestamp(timestamp: number): string {
+    if (timestamp !== this.#lastTimestamp) {
+      this.#lastEncoded = base64UrlEncode(intToBytes(timestamp))
+      this.#lastTimestamp = timestamp
+    }
+    return this.#lastEncoded
+  }
+
+  #lastTimestamp = Number.NaN
+  #lastEncoded = ''
 
   /**
    * The value of a timed-signed string, once its signature is verified and, given `maxAge` (seconds),
@@ -135,7 +147,7 @@ export class TimestampSigner extends Signer {
 
 function readTimestamp(encoded: string): number | undefined {
   try {
-    return bytesToInt(base64UrlDecode(encoded))
+    return bytesToInt(base64UrlDecodeBuffer(encoded))
   } catch {
     return undefined
   }

@@ -61,3 +61,43 @@ describe('two processes sharing one Redis', () => {
     expect(firstPid).not.toBe(secondPid)
   }, 60_000)
 })
+
+describe('a user on two processes', () => {
+  it('sees every device on either, and a logout on one closes the live socket on the other (4001)', async () => {
+    const [first, second] = await Promise.all([serve(), serve()])
+    const login = async (origin: string, agent: string) => {
+      const response = await fetch(`${origin}/login`, {
+        method: 'POST',
+        body: new URLSearchParams({ user: 'ann' }),
+        headers: { 'user-agent': agent },
+        redirect: 'manual',
+      })
+      return response.headers.getSetCookie()[0]!.split(';')[0]!
+    }
+    const laptop = await login(first, 'laptop')
+    const phone = await login(second, 'phone')
+    const devices = await (await fetch(`${first}/devices`, { headers: { cookie: laptop } })).text()
+    expect(devices).toContain('laptop')
+    expect(devices).toContain('phone')
+
+    const { WebSocket } = await import('ws')
+    const socket = new WebSocket(`${first.replace('http', 'ws')}/live`, { headers: { cookie: phone } })
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve)
+      socket.once('error', reject)
+    })
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)))
+    const started = Date.now()
+    await fetch(`${second}/logout`, { method: 'POST', headers: { cookie: phone }, redirect: 'manual' })
+    expect(await closed).toBe(4001)
+    expect(Date.now() - started).toBeLessThan(1000)
+
+    await fetch(`${second}/devices/log-out-others`, {
+      method: 'POST',
+      headers: { cookie: laptop },
+      redirect: 'manual',
+    })
+    const after = await (await fetch(`${second}/devices`, { headers: { cookie: laptop } })).text()
+    expect(after).not.toContain('phone')
+  }, 60_000)
+})

@@ -59,7 +59,11 @@ async function startServer(
     port,
     address: kind === 'redis' ? `redis://127.0.0.1:${port}` : `127.0.0.1:${port}`,
     async start() {
-      const started = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] })
+      // setpriv (util-linux) has the kernel kill the server when this test process ends, however it
+      // ends: an exit handler does not run when the test runner kills its worker.
+      const started = spawn('setpriv', ['--pdeathsig', 'KILL', '--', bin, ...args], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      })
       let stderr = ''
       started.stderr?.on('data', (chunk) => {
         stderr += chunk

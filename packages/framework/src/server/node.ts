@@ -11,17 +11,24 @@ import { BadRequest, type HTTPException, ServiceUnavailable } from '../exception
 import { Request } from '../wrappers/request.js'
 import type { Response } from '../wrappers/response.js'
 import { bodyChunks, hasNoBody } from './body.js'
+import { Deadlines } from './deadlines.js'
 import { requestLimits } from './limits.js'
 
 /** A request listener for `http.createServer()` that serves `app`. */
 export function nodeHandler(app: Flagon): (req: IncomingMessage, res: ServerResponse) => void {
+  const deadlines = new Deadlines()
   return (req, res) => {
-    serve(app, req, res).catch((error: unknown) => {
+    const fail = (error: unknown) => {
       // Only a failure of Flagon itself gets here; the lifecycle answers the app's errors.
       app.logger.error(`Failed to answer ${req.method} ${req.url}`, error)
       if (!res.headersSent) res.writeHead(500).end()
       else res.destroy()
-    })
+    }
+    try {
+      serve(app, req, res, deadlines)?.catch(fail)
+    } catch (error) {
+      fail(error)
+    }
   }
 }
 
@@ -65,7 +72,12 @@ function cannedAnswer(code: string | undefined): string {
   return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`
 }
 
-async function serve(app: Flagon, req: IncomingMessage, res: ServerResponse): Promise<void> {
+function serve(
+  app: Flagon,
+  req: IncomingMessage,
+  res: ServerResponse,
+  deadlines: Deadlines,
+): Promise<void> | undefined {
   let request: Request
   try {
     request = requestFromNode(app, req)
@@ -86,26 +98,24 @@ async function serve(app: Flagon, req: IncomingMessage, res: ServerResponse): Pr
     return writeResponse(app, res, response, req.method === 'HEAD')
   })
   const limit = app.config.RESPONSE_TIMEOUT
-  if (limit === null) return void (await handled)
-  // Quart bounds only the sending; a handler that never answers would hold its client forever.
-  let timer: NodeJS.Timeout | undefined
-  const timedOut = new Promise<'timeout' | 'gone'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), limit * 1000)
-    // A client that gave up frees the timer at once, so nothing keeps a stuck handler's request alive.
-    res.once('close', () => resolve('gone'))
+  if (limit === null) return handled
+  // Quart bounds only the sending; a view that never answers would hold its client forever.
+  const watched = deadlines.watch(res, limit, () => {
+    app.logger.warn(
+      `${req.method} ${request.path} had no answer after RESPONSE_TIMEOUT (${limit} s); answered 503.`,
+    )
+    closeAfter(res)
+    const answer = new ServiceUnavailable(`The server did not answer within ${limit} seconds.`).getResponse()
+    // The view may still finish; its teardown runs then, and its answer is dropped by `send`.
+    void writeResponse(app, res, answer, req.method === 'HEAD')
   })
-  const outcome = await Promise.race([handled, timedOut])
-  clearTimeout(timer)
-  if (outcome === 'gone') return
-  if (outcome !== 'timeout' || res.headersSent) return void (await handled)
-  app.logger.warn(
-    `${req.method} ${request.path} had no answer after RESPONSE_TIMEOUT (${limit} s); answered 503.`,
+  return handled.then(
+    () => deadlines.unwatch(watched),
+    (error: unknown) => {
+      deadlines.unwatch(watched)
+      throw error
+    },
   )
-  closeAfter(res)
-  const answer = new ServiceUnavailable(`The server did not answer within ${limit} seconds.`).getResponse()
-  await writeResponse(app, res, answer, req.method === 'HEAD')
-  // The handler may still finish; its teardown runs then, and its answer is dropped above.
-  handled.catch((error: unknown) => app.logger.error(`Failed to answer ${req.method} ${req.url}`, error))
 }
 
 /** How long, and how much, a connection closed on an unread body is drained before it is cut. */
@@ -144,21 +154,15 @@ export function requestFromNode(app: Flagon, req: IncomingMessage): Request {
   // An absolute-form target (`GET http://host/path`) is allowed by HTTP/1.1; keep only its path.
   const relative = target.startsWith('/') ? target : originForm(target)
   const q = relative.indexOf('?')
-  const headers = new Headers()
-  const raw = req.rawHeaders
-  try {
-    for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!)
-  } catch {
-    throw new BadRequest('The request carries a header that is not valid HTTP.')
-  }
-  const host = req.headers.host ?? (app.config.SERVER_NAME as string | null) ?? ''
+  const host = firstHost(req.rawHeaders) ?? (app.config.SERVER_NAME as string | null) ?? ''
   return new Request({
     method: req.method ?? 'GET',
     scheme: (req.socket as TLSSocket).encrypted ? 'https' : 'http',
     host,
     path: q === -1 ? relative : relative.slice(0, q),
     queryString: q === -1 ? '' : relative.slice(q + 1),
-    headers,
+    // Node's parser has refused what is not valid HTTP; the Headers are built only if asked for.
+    headers: req.rawHeaders,
     remoteAddr: req.socket.remoteAddress ?? null,
     httpVersion: req.httpVersion,
     body: req,
@@ -247,6 +251,15 @@ function drained(res: ServerResponse): Promise<void> {
 function hasField(fields: readonly string[], name: string): boolean {
   for (let i = 0; i < fields.length; i += 2) if (fields[i] === name) return true
   return false
+}
+
+/** The first Host header, as Node's `req.headers.host` (which would build every header to find it). */
+function firstHost(raw: readonly string[]): string | undefined {
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!
+    if (name.length === 4 && name.toLowerCase() === 'host') return raw[i + 1]
+  }
+  return undefined
 }
 
 function originForm(target: string): string {

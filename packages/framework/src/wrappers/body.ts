@@ -29,6 +29,12 @@ export interface BodyLimits {
   readonly bodyTimeout: number | null
 }
 
+/** Where the reader finds the request's headers: the Request itself. */
+export interface HeaderSource {
+  /** One header's value, as `Headers.get` gives it. */
+  header(name: string): string | null
+}
+
 /**
  * The client went away (or its stream failed) before the whole body arrived. A 400 like
  * Werkzeug's `ClientDisconnected`: nobody is left to read the answer, but it must not be a 500.
@@ -49,15 +55,13 @@ export class ClientDisconnected extends BadRequest {
  */
 export class BodyReader {
   readonly #source: AsyncIterable<Uint8Array> | null
-  readonly #headers: Headers
-  readonly #limits: BodyLimits
+  readonly #request: HeaderSource & BodyLimits
   #full: Promise<Uint8Array> | null = null
   #streamed = false
 
-  constructor(source: AsyncIterable<Uint8Array> | null, headers: Headers, limits: BodyLimits) {
+  constructor(source: AsyncIterable<Uint8Array> | null, request: HeaderSource & BodyLimits) {
     this.#source = source
-    this.#headers = headers
-    this.#limits = limits
+    this.#request = request
   }
 
   /** The awaitable, iterable view handed to users by `request.body()`. */
@@ -91,7 +95,7 @@ export class BodyReader {
     const refusal = this.#refuseDeclared()
     if (refusal) throw refusal
     this.#streamed = true
-    const pull = new Pull(this.#source, declaredLength(this.#headers), this.#limits)
+    const pull = new Pull(this.#source, declaredLength(this.#request), this.#request)
     try {
       for (let chunk = await pull.next(null); chunk !== null; chunk = await pull.next(null)) yield chunk
     } finally {
@@ -100,8 +104,8 @@ export class BodyReader {
   }
 
   async #readAll(): Promise<Uint8Array> {
-    const pull = new Pull(this.#source, declaredLength(this.#headers), this.#limits)
-    const seconds = this.#limits.bodyTimeout
+    const pull = new Pull(this.#source, declaredLength(this.#request), this.#request)
+    const seconds = this.#request.bodyTimeout
     let timer: NodeJS.Timeout | undefined
     // Past setTimeout's 32-bit range Node would fire at once; a timeout that long is no timeout.
     const expired =
@@ -125,8 +129,8 @@ export class BodyReader {
 
   #refuseDeclared(): Error | null {
     try {
-      const declared = declaredLength(this.#headers)
-      const limit = this.#limits.maxContentLength
+      const declared = declaredLength(this.#request)
+      const limit = this.#request.maxContentLength
       return declared !== null && limit !== null && declared > limit ? new RequestEntityTooLarge() : null
     } catch (error) {
       return error as Error
@@ -138,9 +142,9 @@ export class BodyReader {
  * The Content-Length the client declared, `null` when none applies (absent, or chunked).
  * @throws BadRequest when the header is not a whole number of bytes
  */
-export function declaredLength(headers: Headers): number | null {
-  const header = headers.get('content-length')
-  if (header === null || /\bchunked\b/i.test(headers.get('transfer-encoding') ?? '')) return null
+export function declaredLength(request: HeaderSource): number | null {
+  const header = request.header('content-length')
+  if (header === null || /\bchunked\b/i.test(request.header('transfer-encoding') ?? '')) return null
   // Repeated identical headers arrive joined ("5, 5"); RFC 9110 allows them, differing ones are an error.
   const values = new Set(header.split(',').map((value) => value.trim()))
   const [value = ''] = values

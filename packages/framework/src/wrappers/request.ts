@@ -28,7 +28,11 @@ export interface RequestInit {
   path: string
   /** The raw query string, without the `?`. */
   queryString: string
-  headers: Headers
+  /**
+   * The headers, or the flat `[name, value, …]` list a server received (Node's `rawHeaders`), which
+   * becomes a `Headers` only when something asks for all of them.
+   */
+  headers: Headers | readonly string[]
   remoteAddr: string | null
   /** The prefix the app is mounted under, such as `/api`; `''` at the root. */
   rootPath?: string
@@ -76,7 +80,6 @@ export class Request {
   readonly path: string
   /** The raw query string, without the `?`. */
   readonly queryString: string
-  readonly headers: Headers
   /** The client's address, as the server saw it (no proxy headers are trusted). */
   readonly remoteAddr: string | null
   readonly httpVersion: string
@@ -95,6 +98,8 @@ export class Request {
   viewArgs: Record<string, unknown> | null = null
 
   readonly #reader: BodyReader
+  #headers: Headers | undefined
+  readonly #rawHeaders: readonly string[] | undefined
   #args: MultiDict | undefined
   #cookies: ReadonlyMap<string, string> | undefined
   #contentType: [string, Record<string, string>] | undefined
@@ -107,24 +112,51 @@ export class Request {
     this.method = init.method.toUpperCase()
     this.scheme = init.scheme
     this.host = init.host
-    this.rootPath = (init.rootPath ?? '').replace(/\/+$/, '')
+    this.rootPath = init.rootPath ? init.rootPath.replace(/\/+$/, '') : ''
     let raw = init.path
     // ASGI servers and proxies pass the full path; Quart's asgi.py cuts the root path off it.
     if (this.rootPath && (raw === this.rootPath || raw.startsWith(`${this.rootPath}/`))) {
       raw = raw.slice(this.rootPath.length)
     }
-    // Werkzeug: path = "/" + path.lstrip("/").
-    this.rawPath = `/${raw.replace(/^\/+/, '')}`
-    this.path = `/${percentDecode(this.rawPath).replace(/^\/+/, '')}`
+    // Werkzeug: path = "/" + path.lstrip("/"). Most paths already are, and are spared the copies.
+    this.rawPath = oneLeadingSlash(raw)
+    const decoded = percentDecode(this.rawPath)
+    this.path = decoded === this.rawPath ? decoded : oneLeadingSlash(decoded)
     this.queryString = init.queryString
-    this.headers = init.headers
+    if (init.headers instanceof Headers) this.#headers = init.headers
+    else this.#rawHeaders = init.headers
     this.remoteAddr = init.remoteAddr
     this.httpVersion = init.httpVersion ?? '1.1'
     this.maxContentLength = init.maxContentLength ?? null
     this.bodyTimeout = init.bodyTimeout ?? null
     this.maxFormMemorySize = init.maxFormMemorySize ?? null
     this.maxFormParts = init.maxFormParts ?? null
-    this.#reader = new BodyReader(init.body, init.headers, this)
+    this.#reader = new BodyReader(init.body, this)
+  }
+
+  /** The request's headers. */
+  get headers(): Headers {
+    this.#headers ??= headersFrom(this.#rawHeaders ?? [])
+    return this.#headers
+  }
+
+  /**
+   * One header's value, as `headers.get(name)` gives it (`name` in lower case). Reading a header or
+   * two does not build the whole `Headers`, which most requests never need.
+   */
+  header(name: string): string | null {
+    const raw = this.#rawHeaders
+    if (this.#headers !== undefined || raw === undefined) return this.headers.get(name)
+    let value: string | null = null
+    for (let i = 0; i < raw.length; i += 2) {
+      const field = raw[i]!
+      if (field.length === name.length && field.toLowerCase() === name) {
+        const found = raw[i + 1]!.trim()
+        // As Headers joins them: a Cookie field's values with '; ', any other's with ', '.
+        value = value === null ? found : `${value}${name === 'cookie' ? '; ' : ', '}${found}`
+      }
+    }
+    return value
   }
 
   /** The path and the query string, always joined by `?` (as Werkzeug's `full_path`). */
@@ -171,13 +203,13 @@ export class Request {
 
   /** The cookies the client sent; a malformed Cookie header gives what could be read. */
   get cookies(): ReadonlyMap<string, string> {
-    this.#cookies ??= parseCookies(this.headers.get('cookie'))
+    this.#cookies ??= parseCookies(this.header('cookie'))
     return this.#cookies
   }
 
   /** The Content-Type header as sent, or `null`. */
   get contentType(): string | null {
-    return this.headers.get('content-type')
+    return this.header('content-type')
   }
 
   /** The Content-Type without parameters, lower-cased (`''` when absent). */
@@ -193,7 +225,7 @@ export class Request {
   /** The declared body length; `null` when not declared, for a chunked body, or when the header is invalid. */
   get contentLength(): number | null {
     try {
-      return declaredLength(this.headers)
+      return declaredLength(this)
     } catch {
       return null // reading the body answers 400; merely asking should not throw
     }
@@ -234,23 +266,23 @@ export class Request {
 
   /** The User-Agent header, unparsed. */
   get userAgent(): string | null {
-    return this.headers.get('user-agent')
+    return this.header('user-agent')
   }
 
   /** The Origin header. */
   get origin(): string | null {
-    return this.headers.get('origin')
+    return this.header('origin')
   }
 
   /** The Referer header (HTTP's spelling of referrer). */
   get referrer(): string | null {
-    return this.headers.get('referer')
+    return this.header('referer')
   }
 
   /** The parsed Authorization header, or `null` when absent or unreadable. */
   get authorization(): Authorization | null {
     if (this.#authorization === undefined)
-      this.#authorization = parseAuthorization(this.headers.get('authorization'))
+      this.#authorization = parseAuthorization(this.header('authorization'))
     return this.#authorization
   }
 
@@ -356,7 +388,7 @@ export class Request {
 
   #parsedContentType(): [string, Record<string, string>] {
     if (this.#contentType === undefined) {
-      const [value, options] = parseOptionsHeader(this.headers.get('content-type'))
+      const [value, options] = parseOptionsHeader(this.header('content-type'))
       this.#contentType = [value.toLowerCase(), options]
     }
     return this.#contentType
@@ -365,11 +397,33 @@ export class Request {
   #accept<T extends Accept>(header: string, parse: (value: string | null) => T): T {
     let accept = this.#accepts.get(header)
     if (accept === undefined) {
-      accept = parse(this.headers.get(header))
+      accept = parse(this.header(header))
       this.#accepts.set(header, accept)
     }
     return accept as T
   }
+}
+
+/** `path` with its leading slashes made one. */
+function oneLeadingSlash(path: string): string {
+  const SLASH = 47
+  if (path.charCodeAt(0) === SLASH && path.charCodeAt(1) !== SLASH) return path
+  return `/${path.replace(/^\/+/, '')}`
+}
+
+/**
+ * A `Headers` from a server's flat `[name, value, …]` list.
+ * @throws BadRequest when a name or value is not valid HTTP (Node's parser refuses them first,
+ *   unless a server was made with `insecureHTTPParser`)
+ */
+function headersFrom(raw: readonly string[]): Headers {
+  const headers = new Headers()
+  try {
+    for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!)
+  } catch {
+    throw new BadRequest('The request carries a header that is not valid HTTP.')
+  }
+  return headers
 }
 
 /** A decoder for the charset the client named; UTF-8 when it named none or one unknown here. */

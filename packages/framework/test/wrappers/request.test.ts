@@ -128,6 +128,45 @@ describe('request.args', () => {
   })
 })
 
+describe("headers from a server's raw list", () => {
+  const fromRaw = (raw: string[]) => build({ headers: raw })
+  const lists: Array<[name: string, raw: string[], field: string]> = [
+    ['a name in any case is found', ['Content-Type', 'text/plain', 'X-A', '1'], 'content-type'],
+    ['repeated fields are joined as Headers joins them', ['Accept', 'a', 'x', '1', 'ACCEPT', 'b'], 'accept'],
+    ['repeated Cookie fields are joined with ;', ['Cookie', 'a=1', 'cookie', 'b=2'], 'cookie'],
+    ['surrounding whitespace is trimmed', ['Cookie', '  a=1 \t'], 'cookie'],
+    ['a missing field is null', ['Host', 'example.com'], 'cookie'],
+    ['a field whose name only starts like it is not it', ['Cookies', 'a=1'], 'cookie'],
+  ]
+  for (const [name, raw, field] of lists) {
+    it(name, () => {
+      const expected = new Headers()
+      for (let i = 0; i < raw.length; i += 2) expected.append(raw[i]!, raw[i + 1]!)
+      expect(fromRaw(raw).header(field)).toBe(expected.get(field))
+    })
+  }
+
+  it('gives the same Headers as one built from the list', () => {
+    const request = fromRaw(['Host', 'example.com', 'Cookie', 'a=1', 'cookie', 'b=2'])
+    expect([...request.headers]).toEqual([
+      ['cookie', 'a=1; b=2'],
+      ['host', 'example.com'],
+    ])
+    expect(request.cookies.get('a')).toBe('1')
+  })
+
+  it('reads the body length and cookies without building the Headers', () => {
+    const request = fromRaw(['Content-Length', '3', 'Cookie', 'a=1'])
+    expect(request.contentLength).toBe(3)
+    expect(request.cookies.get('a')).toBe('1')
+  })
+
+  it('is a 400 when a header a lenient parser let through is not valid HTTP', () => {
+    const request = fromRaw(['X-Bad', 'a\u0000b'])
+    expect(() => request.headers).toThrow(BadRequest)
+  })
+})
+
 describe('request.cookies', () => {
   const cases: Array<[name: string, header: string | undefined, expected: Record<string, string>]> = [
     ['no header is an empty map', undefined, {}],

@@ -161,11 +161,12 @@ abstract class RoutedContext<W extends Request | Websocket> {
   }
 
   /** Opens the session, runs `fn`, then tears this context down: the part of `run` inside the frame. */
-  async #inside<T>(fn: () => Promise<T>, getError: () => unknown): Promise<T> {
+  async #inside<T>(fn: () => T | Promise<T>, getError: () => unknown): Promise<T> {
     try {
       const opening = this.#open()
       if (opening) await opening
-      return await fn()
+      const result = fn()
+      return isPromise(result) ? await result : result
     } finally {
       const tearing = this.teardown(getError())
       if (tearing) await tearing
@@ -186,7 +187,7 @@ abstract class RoutedContext<W extends Request | Websocket> {
    * Runs `fn` inside this context (and an app context, reused when one for the same app is
    * active), then runs the teardown functions with the error that went unhandled.
    */
-  run<T>(fn: () => Promise<T>, getError: () => unknown = () => undefined): Promise<T> {
+  run<T>(fn: () => T | Promise<T>, getError: () => unknown = () => undefined): Promise<T> {
     const outer = storage.getStore()
     const reuse = outer?.app.app === this.app ? outer.app : undefined
     if (reuse) return storage.run(this.frame(reuse), () => this.#inside(fn, getError))
@@ -195,6 +196,9 @@ abstract class RoutedContext<W extends Request | Websocket> {
     // context too; the app context's own moments (the pushed signal, its teardown) get an app-only
     // frame, and only when something listens to them.
     const appContext = new AppContext(this.app)
+    if (!appcontextPushed.hasReceivers && !appContext.hasTeardown) {
+      return storage.run(this.frame(appContext), () => this.#inside(fn, getError))
+    }
     const appFrame: ContextFrame = { app: appContext }
     return storage.run(this.frame(appContext), async () => {
       if (appcontextPushed.hasReceivers) await storage.run(appFrame, () => appcontextPushed.send(this.app))

@@ -25,7 +25,7 @@ export function nodeHandler(app: Flagon): (req: IncomingMessage, res: ServerResp
       else res.destroy()
     }
     try {
-      serve(app, req, res, deadlines)?.catch(fail)
+      serve(app, req, res, deadlines, fail)
     } catch (error) {
       fail(error)
     }
@@ -77,18 +77,15 @@ function serve(
   req: IncomingMessage,
   res: ServerResponse,
   deadlines: Deadlines,
-): Promise<void> | undefined {
+  fail: (error: unknown) => void,
+): void {
   let request: Request
   try {
     request = requestFromNode(app, req)
   } catch (error) {
     // A request the Request wrapper cannot represent (an invalid header value) is the client's error.
-    return writeResponse(
-      app,
-      res,
-      (error as HTTPException).getResponse?.() ?? new BadRequest().getResponse(),
-      false,
-    )
+    const answer = (error as HTTPException).getResponse?.() ?? new BadRequest().getResponse()
+    return void writeResponse(app, res, answer, false)?.catch(fail)
   }
   const handled = app.handleRequest(request, (response) => {
     // Too late: the client was already told the request timed out.
@@ -98,7 +95,7 @@ function serve(
     return writeResponse(app, res, response, req.method === 'HEAD')
   })
   const limit = app.config.RESPONSE_TIMEOUT
-  if (limit === null) return handled
+  if (limit === null) return void handled.catch(fail)
   // Quart bounds only the sending; a view that never answers would hold its client forever.
   const watched = deadlines.watch(res, limit, () => {
     app.logger.warn(
@@ -109,11 +106,11 @@ function serve(
     // The view may still finish; its teardown runs then, and its answer is dropped by `send`.
     void writeResponse(app, res, answer, req.method === 'HEAD')
   })
-  return handled.then(
+  handled.then(
     () => deadlines.unwatch(watched),
     (error: unknown) => {
       deadlines.unwatch(watched)
-      throw error
+      fail(error)
     },
   )
 }
@@ -148,8 +145,15 @@ function closeAfter(res: ServerResponse): void {
   }
 }
 
-/** Wraps a node request; the body stays unread until the view asks for it. */
-export function requestFromNode(app: Flagon, req: IncomingMessage): Request {
+/**
+ * Wraps a node request; the body stays unread until the view asks for it. A websocket handshake
+ * passes `null` for the body, so that its request does not keep the IncomingMessage alive.
+ */
+export function requestFromNode(
+  app: Flagon,
+  req: IncomingMessage,
+  body: AsyncIterable<Uint8Array> | null = req,
+): Request {
   const target = req.url ?? '/'
   // An absolute-form target (`GET http://host/path`) is allowed by HTTP/1.1; keep only its path.
   const relative = target.startsWith('/') ? target : originForm(target)
@@ -165,7 +169,7 @@ export function requestFromNode(app: Flagon, req: IncomingMessage): Request {
     headers: req.rawHeaders,
     remoteAddr: req.socket.remoteAddress ?? null,
     httpVersion: req.httpVersion,
-    body: req,
+    body,
     ...requestLimits(app),
   })
 }

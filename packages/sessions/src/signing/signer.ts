@@ -114,7 +114,9 @@ export class Signer {
 
   /** The base64url signature of a value, made with the newest key. */
   getSignature(value: string): string {
-    return createHmac(this.digestMethod, this.#macKey(this.secretKey)).update(value, 'utf8').digest('base64url')
+    return createHmac(this.digestMethod, this.#macKey(this.secretKey))
+      .update(value, 'utf8')
+      .digest('base64url')
   }
 
   /** The value with its signature appended: `value + sep + signature`. */

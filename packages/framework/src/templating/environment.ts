@@ -24,6 +24,7 @@ import {
 } from './errors.js'
 import { adaptFilter, builtinFilters } from './filters.js'
 import { getFlashedMessagesForTemplates } from './flash.js'
+import { FastFrame, type Frame } from './frame.js'
 import { findTemplate, isUnchanged } from './loader.js'
 import { hasHTML } from './markup.js'
 import type { TemplateRegistry } from './registry.js'
@@ -209,7 +210,7 @@ export class FlagonTemplate extends nunjucks.Template {
   // errors it reports happened, and which template's code threw inside its callback.
   #wrap(fn: RenderFunction): RenderFunction {
     return (env, context, frame, callerRuntime, callback) =>
-      fn(env, context, frame, this.#runtime, (error, result) => {
+      fn(env, context, FastFrame.from(frame as Frame), this.#runtime, (error, result) => {
         if (error) {
           // Render errors carry 0-based lines; 0:0 is where nunjucks starts counting, i.e. unknown.
           const e = error as { lineno?: number; colno?: number }
@@ -266,6 +267,7 @@ interface Compiled {
 interface Runtime {
   suppressValue(value: unknown, autoescape: boolean): unknown
   callWrap(fn: unknown, name: string, context: unknown, args: unknown[]): unknown
+  Frame: unknown
   [TEMPLATE]?: FlagonTemplate
 }
 
@@ -278,6 +280,8 @@ const SafeString = (nunjucks.runtime as unknown as { SafeString: new (value: str
 function runtimeFor(template: FlagonTemplate): Runtime {
   const runtime = Object.create(baseRuntime) as Runtime
   runtime[TEMPLATE] = template
+  // Macros make their frames with `new runtime.Frame()`.
+  runtime.Frame = FastFrame
   runtime.suppressValue = (value, autoescape) => {
     if (hasHTML(value)) return value.__html__()
     if (value === undefined || value === null) return ''

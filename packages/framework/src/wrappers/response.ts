@@ -341,13 +341,37 @@ async function* fromSync(chunks: Iterable<ResponseChunk>): AsyncGenerator<Respon
 
 /** Escapes text for HTML as markupsafe does, so generated pages match Werkzeug's byte for byte. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!)
+  // Most text has nothing to escape; the rest is copied in slices, which is several times faster
+  // than a replace with a callback per character (a template escapes every value it prints).
+  const first = text.search(NEEDS_ESCAPE)
+  if (first === -1) return text
+  let escaped = ''
+  let copied = 0
+  for (let i = first; i < text.length; i++) {
+    let entity: string
+    switch (text.charCodeAt(i)) {
+      case 38: // &
+        entity = '&amp;'
+        break
+      case 60: // <
+        entity = '&lt;'
+        break
+      case 62: // >
+        entity = '&gt;'
+        break
+      case 34: // "
+        entity = '&#34;'
+        break
+      case 39: // '
+        entity = '&#39;'
+        break
+      default:
+        continue
+    }
+    escaped += text.slice(copied, i) + entity
+    copied = i + 1
+  }
+  return escaped + text.slice(copied)
 }
 
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&#34;',
-  "'": '&#39;',
-}
+const NEEDS_ESCAPE = /[&<>"']/

@@ -3,15 +3,23 @@
  * writes (whole strings, so a Quart app sharing the server reads them). A request's changes are merged
  * by compare-and-set, a Lua script that writes only if the record is still the one read; regeneration
  * is a `MULTI` of the new `SET` and the old `DEL`. A user's index of sessions is a hash; revocation
- * events travel by pub/sub, on a second connection the store opens for it (`client.duplicate()`). Given a URL (`redis://`, `rediss://` for TLS) the store makes its own client, which reconnects
- * on its own with a short backoff and refuses commands while disconnected (rather than queueing them to
- * run long after the request gave up); given a client (`Redis` or `Cluster`) it uses it as it is.
+ * events travel by pub/sub, on a second connection the store opens for it (`client.duplicate()`).
+ *
+ * Given a URL (`redis://`, or `rediss://` for TLS, verified against Node's CAs unless `clientOptions`
+ * say otherwise) the store makes its own client, which reconnects on its own with a short backoff and
+ * refuses commands while disconnected (rather than queueing them to run long after the request gave
+ * up); given a client (`Redis` or `Cluster`) it uses it as it is.
+ *
+ * On a Redis Cluster every script and `MULTI` touches one key, so one slot, except regeneration's: the
+ * old and new ids are random and hash to different slots, so there the old record is deleted first and
+ * the new one written after. Hash tags cannot help: they would change Quart-Session's key names, and a
+ * tag shared by all sessions would put them all on one node. Pub/sub reaches subscribers on every node.
  */
 import { createHash } from 'node:crypto'
 import { once } from 'node:events'
 import { createRequire } from 'node:module'
 import { setTimeout } from 'node:timers/promises'
-import type { Cluster, Redis, RedisOptions } from 'ioredis'
+import type { ChainableCommander, Cluster, Redis, RedisOptions } from 'ioredis'
 import type { RecordUpdate, Store } from './store.js'
 
 // Compare-and-set in one step: store ARGV[2] only if the record is still the one whose SHA-1 is ARGV[1]
@@ -38,7 +46,14 @@ export type RedisClient = Redis | Cluster
 export interface RedisStoreOptions {
   /** Where the store reports a lost connection, once per outage. */
   logger?: { warn(message: string): void }
-  /** Options for the client made from a URL, over the store's defaults. */
+  /**
+   * Options for the client made from a URL, over the store's defaults: for instance the CA that signed
+   * the server's certificate, for a `rediss://` URL to a server whose certificate Node does not trust.
+   *
+   * @example
+   * const ca = readFileSync('/etc/ssl/redis-ca.pem')
+   * new RedisStore('rediss://redis.internal:6380', { clientOptions: { tls: { ca } } })
+   */
   clientOptions?: RedisOptions
 }
 
@@ -118,9 +133,7 @@ export class RedisStore implements Store {
       await this.client.set(to, value, 'EX', ttl)
       return
     }
-    const results = await this.client.multi().set(to, value, 'EX', ttl).del(from).exec()
-    const failed = results?.find(([error]) => error !== null)
-    if (results === null || failed) throw failed?.[0] ?? new Error('The MULTI of replace was aborted.')
+    await execAll(this.client.multi().set(to, value, 'EX', ttl).del(from), 'replace')
   }
 
   async touch(key: string, ttl: number): Promise<boolean> {
@@ -130,7 +143,7 @@ export class RedisStore implements Store {
 
   async indexSet(key: string, fields: Record<string, string>, ttl: number): Promise<void> {
     await this.#whenReady()
-    await this.client.multi().hset(key, fields).expire(key, ttl).exec()
+    await execAll(this.client.multi().hset(key, fields).expire(key, ttl), 'indexSet')
   }
 
   async indexDelete(key: string, fields: readonly string[]): Promise<void> {
@@ -225,8 +238,17 @@ export class RedisStore implements Store {
       up = false
     })
     // Without a listener, ioredis would print each failed reconnection itself.
-    this.client.on('error', (error: Error) => {
-      report(`The Redis session store cannot reach the server (${error.message}); retrying.`)
+    this.client.on('error', (error: Error & { code?: string }) => {
+      if (!isCertificateError(error)) {
+        report(`The Redis session store cannot reach the server (${error.message}); retrying.`)
+        return
+      }
+      report(
+        `The Redis session store refused the server's TLS certificate (${error.message}); retrying. ` +
+          'If a CA of your own signed it, give the store that CA: ' +
+          'new RedisStore(url, { clientOptions: { tls: { ca } } }), ' +
+          'or the NODE_EXTRA_CA_CERTS environment variable.',
+      )
     })
   }
 
@@ -246,6 +268,18 @@ export class RedisStore implements Store {
     })
     return this.#ready
   }
+}
+
+// Runs a MULTI and throws the first command's error: exec() resolves even when commands in it failed.
+async function execAll(multi: ChainableCommander, operation: string): Promise<void> {
+  const results = await multi.exec()
+  const failed = results?.find(([error]) => error !== null)
+  if (results === null || failed) throw failed?.[0] ?? new Error(`The MULTI of ${operation} was aborted.`)
+}
+
+// Node's codes for a certificate it could not verify: an unknown CA, an expired one, another name.
+function isCertificateError(error: { code?: string }): boolean {
+  return /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(error.code ?? '')
 }
 
 function isCluster(client: RedisClient): client is Cluster {

@@ -90,9 +90,15 @@ function serve(
   const handled = app.handleRequest(request, (response) => {
     // Too late: the client was already told the request timed out.
     if (res.headersSent) return undefined
-    // A body the view left unread stays on the socket and would stall the next request on it.
-    if (!req.complete) closeAfter(res)
-    return writeResponse(app, res, response, req.method === 'HEAD')
+    if (req.complete || !hasBody(request)) return writeResponse(app, res, response, req.method === 'HEAD')
+    // Node's parser reads a body that came with the headers only after this listener and its
+    // microtasks: a view that answered without reading it waits for that, so as not to close the connection.
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      if (res.headersSent) return undefined
+      // A body the view left unread stays on the socket and would stall the next request on it.
+      if (!req.complete) closeAfter(res)
+      return writeResponse(app, res, response, req.method === 'HEAD')
+    })
   })
   const limit = app.config.RESPONSE_TIMEOUT
   if (limit === null) return void handled.catch(fail)
@@ -255,6 +261,12 @@ function drained(res: ServerResponse): Promise<void> {
 function hasField(fields: readonly string[], name: string): boolean {
   for (let i = 0; i < fields.length; i += 2) if (fields[i] === name) return true
   return false
+}
+
+/** True when the request declares a body: a Content-Length other than 0, or a Transfer-Encoding. */
+function hasBody(request: Request): boolean {
+  const length = request.header('content-length')
+  return (length !== null && length !== '0') || request.header('transfer-encoding') !== null
 }
 
 /** The first Host header, as Node's `req.headers.host` (which would build every header to find it). */

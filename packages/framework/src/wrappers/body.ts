@@ -11,8 +11,10 @@
  * the body chunk by chunk has no timeout, as Quart's `request.body`, since the consumer sets the pace.
  */
 import { BadRequest, RequestEntityTooLarge, RequestTimeout } from '../exceptions.js'
+import { ClientDisconnected } from './disconnected.js'
+import { concatChunks, isNodeReadable, MAX_TIMER_MS, readNodeBody } from './node-body.js'
 
-const MAX_TIMER_MS = 2 ** 31 - 1
+export { ClientDisconnected }
 
 /**
  * The request body, both awaitable and async-iterable, as Quart's `request.body`:
@@ -33,19 +35,6 @@ export interface BodyLimits {
 export interface HeaderSource {
   /** One header's value, as `Headers.get` gives it. */
   header(name: string): string | null
-}
-
-/**
- * The client went away (or its stream failed) before the whole body arrived. A 400 like
- * Werkzeug's `ClientDisconnected`: nobody is left to read the answer, but it must not be a 500.
- */
-export class ClientDisconnected extends BadRequest {
-  constructor(cause?: unknown) {
-    super(
-      'The client disconnected before sending the whole request body.',
-      cause === undefined ? {} : { cause },
-    )
-  }
 }
 
 /**
@@ -104,7 +93,9 @@ export class BodyReader {
   }
 
   async #readAll(): Promise<Uint8Array> {
-    const pull = new Pull(this.#source, declaredLength(this.#request), this.#request)
+    const source = this.#source
+    if (isNodeReadable(source)) return readNodeBody(source, declaredLength(this.#request), this.#request)
+    const pull = new Pull(source, declaredLength(this.#request), this.#request)
     const seconds = this.#request.bodyTimeout
     let timer: NodeJS.Timeout | undefined
     // Past setTimeout's 32-bit range Node would fire at once; a timeout that long is no timeout.
@@ -120,7 +111,7 @@ export class BodyReader {
       for (let chunk = await pull.next(expired); chunk !== null; chunk = await pull.next(expired)) {
         chunks.push(chunk)
       }
-      return concat(chunks, pull.received)
+      return concatChunks(chunks, pull.received)
     } finally {
       clearTimeout(timer)
       pull.release()
@@ -214,17 +205,6 @@ function open(source: AsyncIterable<Uint8Array>): AsyncIterator<Uint8Array | str
     return readable.iterator({ destroyOnReturn: false })
   }
   return source[Symbol.asyncIterator]()
-}
-
-function concat(chunks: Uint8Array[], length: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array
-  const bytes = new Uint8Array(length)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return bytes
 }
 
 function alreadyStreamed(): Error {

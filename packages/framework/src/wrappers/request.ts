@@ -7,6 +7,7 @@
  * Where Quart is awaitable properties (`await request.form`), Flagon has methods
  * (`await request.form()`), so an object is never mistaken for a promise (Quart #61).
  */
+import { isUtf8 } from 'node:buffer'
 import { BadRequest, UnsupportedMediaType } from '../exceptions.js'
 import { Accept, CharsetAccept, LanguageAccept, MIMEAccept } from './accept.js'
 import { type Authorization, parseAuthorization } from './authorization.js'
@@ -56,7 +57,6 @@ export interface JsonOptions {
 }
 
 const UNSET: unique symbol = Symbol('unset')
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
 
 /**
  * One HTTP request. Inside a view it is the `request` global.
@@ -337,7 +337,7 @@ export class Request {
     const bytes = await this.#reader.read()
     let value: unknown
     try {
-      value = JSON.parse(strictUtf8.decode(bytes))
+      value = JSON.parse(decodeUtf8Strictly(bytes))
     } catch (error) {
       if (!options.silent) throw new BadRequest(`Failed to decode JSON object: ${(error as Error).message}`)
       this.#json[1] = null
@@ -402,6 +402,17 @@ export class Request {
     }
     return accept as T
   }
+}
+
+/**
+ * UTF-8 text of `bytes`, without a leading byte-order mark (Python's json.loads accepts one), as
+ * TextDecoder's fatal mode, at a fraction of its cost: a check, then Buffer's decoder.
+ * @throws TypeError when the bytes are not UTF-8
+ */
+function decodeUtf8Strictly(bytes: Uint8Array): string {
+  if (!isUtf8(bytes)) throw new TypeError('The encoded data was not valid for encoding utf-8')
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
+  return Buffer.from(bytes.buffer, bytes.byteOffset + bom, bytes.byteLength - bom).toString('utf8')
 }
 
 /** `path` with its leading slashes made one. */

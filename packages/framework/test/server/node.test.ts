@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { type AddressInfo, connect } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Flagon, g, request } from '../../src/index.js'
 
@@ -32,7 +32,60 @@ function raw(
   })
 }
 
+/** Sends `requests` one after another on one connection; the raw answers, and whether it is still open. */
+async function onOneConnection(
+  port: number,
+  requests: string[],
+): Promise<{ answers: string[]; open: boolean }> {
+  const socket = connect(port, '127.0.0.1')
+  let received = ''
+  let open = true
+  socket.on('data', (chunk) => (received += chunk))
+  socket.on('close', () => (open = false))
+  const answers: string[] = []
+  for (const request of requests) {
+    received = ''
+    socket.write(request)
+    const deadline = Date.now() + 2000
+    while (!/\r\n\r\n[\s\S]*$/.test(received) || !received.endsWith('ok')) {
+      if (Date.now() > deadline || !open) break
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    answers.push(received)
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  socket.destroy()
+  return { answers, open }
+}
+
 describe('the node:http server', () => {
+  it('keeps the connection alive after an answer made at once, and after a small body the view left unread', async () => {
+    const app = new Flagon('keep-alive')
+    app.get('/', () => 'ok')
+    app.post('/', () => 'ok')
+    const port = await serve(app)
+    const get = 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'
+    const post = 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello'
+    const { answers, open } = await onOneConnection(port, [get, post, get])
+    expect(answers.map((answer) => answer.split('\r\n')[0])).toEqual([
+      'HTTP/1.1 200 OK',
+      'HTTP/1.1 200 OK',
+      'HTTP/1.1 200 OK',
+    ])
+    for (const answer of answers) expect(answer.toLowerCase()).not.toContain('connection: close')
+    expect(open).toBe(true)
+  })
+
+  it('closes the connection after answering a request whose body has not arrived', async () => {
+    const app = new Flagon('unread')
+    app.post('/', () => 'ok')
+    const port = await serve(app)
+    const { answers } = await onOneConnection(port, [
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nhalf',
+    ])
+    expect(answers[0]!.toLowerCase()).toContain('connection: close')
+  })
+
   it('sends Content-Length and Date, and for HEAD the same headers with no body', async () => {
     const app = new Flagon('head')
     app.get('/', () => 'twelve bytes')

@@ -378,6 +378,16 @@ describe('request.json()', () => {
     })
   }
 
+  it('skips a UTF-8 byte-order mark, as Python’s json.loads does', async () => {
+    const body = Uint8Array.from([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('{"a":"é"}')])
+    expect(await post(body).json()).toEqual({ a: 'é' })
+  })
+
+  it('reads JSON from a slice of a larger buffer', async () => {
+    const whole = new TextEncoder().encode('xx[1,2]yy')
+    expect(await post(whole.subarray(2, 7)).json()).toEqual([1, 2])
+  })
+
   it('says why in the 400', async () => {
     const error = (await post('{nope')
       .json()

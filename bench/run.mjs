@@ -1,33 +1,32 @@
 /**
  * `pnpm bench`: Flagon, raw node:http, Fastify, Hono and Express side by side, in one run (issue 10).
  *
- *   node run.mjs                 3 rounds, 2 s warm-up, 5 s timed per run
- *   node run.mjs --quick         1 round, 1 s warm-up, 1 s timed: a smoke test, under two minutes
- *   node run.mjs --check         only the correctness checks, nothing timed (for CI)
+ *   node run.mjs                 3 rounds, 2 s warm-up, 5 s timed per run, on the system Node and Node 24
+ *   node run.mjs --quick         1 round, 1 s warm-up, 1 s timed, on the system Node: a smoke test
+ *   node run.mjs --check         only the correctness checks, nothing timed, on the system Node (for CI)
  *   --rounds N --duration S --warmup S --connections N   (seconds are whole: wrk takes no fractions)
  *   --targets flagon,node --scenarios json,session   a subset
- *   --node PATH                  run the targets on another Node binary
+ *   --node system|lts|PATH[,…]   the Node binaries the targets run on (or BENCH_NODE); lts is Node 24
  *
  * Each run starts the target afresh on core 0, checks its answers, discards a warm-up, then times it
  * with the load on core 1. Writes results/<timestamp>.json and .md and prints the Markdown.
  * Exits 1 when any target answered any check wrongly, or a run failed.
  */
-import { execFile as execFileCallback, execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { cpus, release } from 'node:os'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { parseArgs, promisify } from 'node:util'
-import { check, WrongAnswer } from './lib/check.mjs'
-import { LOAD_CORE, pinned, SERVER_CORE } from './lib/cores.mjs'
-import { cpuWindow, memory } from './lib/proc.mjs'
-import { markdown, summarize } from './lib/report.mjs'
+import { parseArgs } from 'node:util'
+import { WrongAnswer } from './lib/check.mjs'
+import { LOAD_CORE } from './lib/cores.mjs'
+import { runMeta } from './lib/meta.mjs'
+import { resolveNodes } from './lib/nodes.mjs'
+import { markdown } from './lib/report.mjs'
+import { runOnce } from './lib/run-once.mjs'
 import { scenarios as allScenarios } from './lib/scenarios.mjs'
-import { freePort, startServer } from './lib/server.mjs'
 import { setup } from './lib/setup.mjs'
+import { summarize } from './lib/summary.mjs'
 import { targets as allTargets } from './lib/targets.mjs'
-import { wrk } from './lib/wrk.mjs'
 
-const execFile = promisify(execFileCallback)
 const here = (path) => fileURLToPath(new URL(path, import.meta.url))
 
 const { values: args } = parseArgs({
@@ -54,7 +53,7 @@ const config = {
   duration: Math.max(1, Math.round(Number(args.duration ?? defaults.duration))),
   connections: Number(args.connections ?? 50),
   attempts: defaults.attempts,
-  node: args.node ?? process.execPath,
+  check: args.check,
 }
 
 const pick = (all, list, what) => {
@@ -69,185 +68,73 @@ const targets = pick(allTargets, args.targets, 'target')
 const scenarios = pick(allScenarios, args.scenarios, 'scenario')
 
 setup({ wrk: !args.check })
+// The full run compares the system Node with the LTS; the smoke test and the check stay on one.
+const nodes = resolveNodes(
+  args.node ?? process.env.BENCH_NODE ?? (args.quick || args.check ? 'system' : 'system,lts'),
+)
 // The harness itself stays off the server's core.
 execFileSync('taskset', ['-a', '-p', '-c', LOAD_CORE, String(process.pid)], { stdio: 'ignore' })
 
-/** One run: a fresh server, its answers checked, then (unless --check) warmed up and timed. */
-async function runOnce(scenario, target) {
-  const port = await freePort()
-  const server = await startServer({
-    node: config.node,
-    file: target.file,
-    env: scenario.env,
-    port,
-    readyPath: scenario.path,
-  })
-  try {
-    const started = memory(server.pid)
-    const headers = await check(scenario, port, server.pid)
-    if (args.check) return {}
-    if (!scenario.websocket)
-      await wrk({
-        url: urlOf(port, scenario),
-        seconds: config.warmup,
-        connections: config.connections,
-        headers,
-      })
-    const load = await quietest(() =>
-      scenario.websocket
-        ? websocketLoad(port, server.pid, scenario)
-        : httpLoad(port, server.pid, scenario, headers),
-    )
-    return {
-      ...load,
-      startMs: server.startMs,
-      rssStartMiB: started.rssMiB,
-      rssPeakMiB: memory(server.pid).peakMiB,
-    }
-  } finally {
-    await server.stop()
-  }
-}
-
-// A timed window in which other processes took more of the server core than this is timed again.
-const QUIET_PCT = 10
-
-/**
- * Times a run up to `config.attempts` times while others took more than QUIET_PCT of the server
- * core, and keeps the quietest attempt: on a shared machine, a neighbour's burst is not the target's.
- */
-async function quietest(measure) {
-  let best
-  let attempt = 0
-  while (attempt < config.attempts) {
-    attempt++
-    const result = await measure()
-    if (!best || result.othersPct < best.othersPct) best = result
-    if (result.othersPct <= QUIET_PCT) break
-  }
-  return { ...best, attempts: attempt }
-}
-
-const urlOf = (port, scenario) => `http://127.0.0.1:${port}${scenario.path}`
-
-async function httpLoad(port, pid, scenario, headers) {
-  const window = cpuWindow(pid, SERVER_CORE)
-  const result = await wrk({
-    url: urlOf(port, scenario),
-    seconds: config.duration,
-    connections: config.connections,
-    headers,
-  })
-  const { seconds, serverCpuSeconds, othersPct } = window.stop()
-  const { status, connect, timeout } = result.errors
-  if (status + connect + timeout > 0) {
-    throw new Error(
-      `under load: ${status} non-2xx/3xx answers, ${connect} connect errors, ${timeout} timeouts`,
-    )
-  }
-  return {
-    rate: result.requests / (result.durationUs / 1e6),
-    requests: result.requests,
-    p50Us: result.latencyUs.p50,
-    p99Us: result.latencyUs.p99,
-    cpuUsPerOp: (serverCpuSeconds / result.requests) * 1e6,
-    cpuPct: (serverCpuSeconds / seconds) * 100,
-    othersPct,
-    socketErrors: result.errors,
-  }
-}
-
-async function websocketLoad(port, pid, scenario) {
-  const options = { ...config, port, pid, path: scenario.path, serverCore: SERVER_CORE }
-  const { stdout } = await execFile(
-    ...pinned(LOAD_CORE, process.execPath, [here('./lib/ws-client.mjs'), JSON.stringify(options)]),
-  )
-  const result = JSON.parse(stdout.trim().split('\n').pop())
-  if (result.errors > 0) throw new Error(`under load: ${result.errors} wrong echoes or socket errors`)
-  return {
-    rate: result.messages / result.seconds,
-    requests: result.messages,
-    p50Us: result.latencyUs.p50,
-    p99Us: result.latencyUs.p99,
-    cpuUsPerOp: (result.serverCpuSeconds / result.messages) * 1e6,
-    cpuPct: (result.serverCpuSeconds / result.seconds) * 100,
-    othersPct: result.othersPct,
-    clientCpuPct: result.clientCpuPct,
-  }
-}
-
-const runs = []
 const failures = []
 const began = performance.now()
-for (let round = 1; round <= config.rounds; round++) {
-  for (const [s, scenario] of scenarios.entries()) {
-    // Interleave: each scenario and round starts with a different target, so none is always first.
-    const offset = (round - 1 + s) % targets.length
-    const order = [...targets.slice(offset), ...targets.slice(0, offset)]
-    for (const target of order) {
-      const label = `round ${round}/${config.rounds}  ${scenario.name.padEnd(11)} ${target.name.padEnd(8)}`
-      try {
-        const result = await runOnce(scenario, target)
-        runs.push({ round, scenario: scenario.name, target: target.name, ok: true, ...result })
-        const shown = args.check
-          ? 'answers right'
-          : `${Math.round(result.rate).toLocaleString('en-US').padStart(8)} /s  p99 ${(result.p99Us / 1000).toFixed(2)} ms  CPU ${Math.round(result.cpuPct)}%`
-        process.stderr.write(`${label} ${shown}\n`)
-      } catch (error) {
-        const wrong = error instanceof WrongAnswer
-        const message = String(error?.message ?? error)
-        failures.push({
-          round,
-          scenario: scenario.name,
-          target: target.name,
-          wrongAnswer: wrong,
-          error: message,
-        })
-        runs.push({ round, scenario: scenario.name, target: target.name, ok: false, error: message })
-        process.stderr.write(`${label} ${wrong ? 'WRONG ANSWER' : 'FAILED'}: ${message}\n`)
+const byNode = []
+for (const node of nodes) {
+  const runs = []
+  for (let round = 1; round <= config.rounds; round++) {
+    for (const [s, scenario] of scenarios.entries()) {
+      // Interleave: each scenario and round starts with a different target, so none is always first.
+      const offset = (round - 1 + s) % targets.length
+      const order = [...targets.slice(offset), ...targets.slice(0, offset)]
+      for (const target of order) {
+        const label = `${node.version.padEnd(9)} round ${round}/${config.rounds}  ${scenario.name.padEnd(14)} ${target.name.padEnd(8)}`
+        const where = { node: node.version, round, scenario: scenario.name, target: target.name }
+        try {
+          const result = await runOnce(scenario, target, { ...config, node: node.path })
+          runs.push({ ...where, ok: true, ...result })
+          process.stderr.write(`${label} ${shown(scenario, result)}\n`)
+        } catch (error) {
+          const wrong = error instanceof WrongAnswer
+          const message = String(error?.message ?? error)
+          failures.push({ ...where, wrongAnswer: wrong, error: message })
+          runs.push({ ...where, ok: false, error: message })
+          process.stderr.write(`${label} ${wrong ? 'WRONG ANSWER' : 'FAILED'}: ${message}\n`)
+        }
       }
     }
   }
+  byNode.push({ node: node.version, nodePath: node.path, runs, summary: summarize(runs, scenarios, targets) })
 }
 
-const packageVersion = (name) => {
-  try {
-    return JSON.parse(readFileSync(here(`./node_modules/${name}/package.json`), 'utf8')).version
-  } catch {
-    return 'unknown'
-  }
+function shown(scenario, result) {
+  if (args.check) return 'answers right'
+  if (scenario.idle)
+    return `${result.kibPerConnection.toFixed(1).padStart(8)} KiB per idle connection (JS heap ${result.heapKibPerConnection.toFixed(1)})`
+  const rate = Math.round(result.rate).toLocaleString('en-US').padStart(8)
+  return `${rate} /s  p99 ${(result.p99Us / 1000).toFixed(2)} ms  CPU ${Math.round(result.cpuPct)}%  ${result.cpuUsPerOp.toFixed(1)} µs/req`
 }
-const git = (...a) => {
-  try {
-    return execFileSync('git', a, { cwd: here('.'), encoding: 'utf8' }).trim()
-  } catch {
-    return ''
-  }
-}
-const date = new Date()
+
+const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
 const meta = {
-  date: date.toISOString().replace(/\.\d+Z$/, 'Z'),
-  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, kernel: release() },
-  node: execFileSync(config.node, ['--version'], { encoding: 'utf8' }).trim(),
-  wrk: execFileSync('sh', ['-c', 'wrk --version 2>&1 | head -1'], { encoding: 'utf8' }).split(' ')[1] ?? '',
-  flagonCommit: `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', '../packages') ? ' (with uncommitted changes)' : ''}`,
-  versions: Object.fromEntries(
-    [...new Set(targets.flatMap((t) => t.packages))].map((name) => [name, packageVersion(name)]),
-  ),
-  config: { ...config, quick: args.quick, check: args.check },
+  date,
+  ...runMeta(targets),
+  // The first Node's, for readers of the one-Node format (docs/.vitepress/generate.ts reads `node` and `summary`).
+  node: byNode[0].node,
+  config: { ...config, quick: args.quick, nodes: nodes.map((n) => n.version) },
   seconds: Math.round((performance.now() - began) / 1000),
   failures,
 }
 
 if (args.check) {
-  const total = runs.length
-  process.stdout.write(`${total - failures.length} passed, ${failures.length} failed\n`)
+  const total = byNode.reduce((sum, n) => sum + n.runs.length, 0)
+  process.stdout.write(
+    `${total - failures.length} passed, ${failures.length} failed, on Node ${meta.config.nodes.join(' and ')} (${meta.seconds} s)\n`,
+  )
 } else {
-  const summary = summarize(runs, scenarios, targets)
-  const report = markdown(summary, meta, scenarios, targets)
+  const report = markdown(byNode, meta, scenarios, targets)
   mkdirSync(here('./results'), { recursive: true })
-  const stem = here(`./results/${meta.date.replaceAll(':', '-')}${args.quick ? '-quick' : ''}`)
-  writeFileSync(`${stem}.json`, `${JSON.stringify({ ...meta, runs, summary }, null, 2)}\n`)
+  const stem = here(`./results/${date.replaceAll(':', '-')}${args.quick ? '-quick' : ''}`)
+  const { runs, summary } = byNode[0]
+  writeFileSync(`${stem}.json`, `${JSON.stringify({ ...meta, runs, summary, byNode }, null, 2)}\n`)
   writeFileSync(`${stem}.md`, `${report}\n`)
   process.stdout.write(`${report}\nWrote ${stem}.json and ${stem}.md (${meta.seconds} s)\n`)
 }

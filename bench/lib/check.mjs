@@ -19,7 +19,12 @@ export class WrongAnswer extends Error {
 export async function check(scenario, port, pid) {
   if (scenario.websocket) return checkWebsocket(scenario, port, pid)
   if (scenario.session) return checkSession(scenario, port)
-  expect(await get(port, scenario.path), scenario.answer, `GET ${scenario.path}`)
+  const { method = 'GET', headers = {}, body } = scenario.request ?? {}
+  expect(
+    await send(port, scenario.path, { method, headers, body }),
+    scenario.answer,
+    `${method} ${scenario.path}`,
+  )
   return {}
 }
 
@@ -65,10 +70,19 @@ function expect(got, answer, what) {
     got.body === answer.body || (answer.type.endsWith('json') && got.body === `${answer.body}\n`)
   if (got.status !== answer.status || type !== answer.type || !bodyRight) {
     throw new WrongAnswer(
-      `${what} answered ${got.status} ${JSON.stringify(got.headers['content-type'])} ${JSON.stringify(got.body)}; ` +
-        `expected ${answer.status} ${answer.type} ${JSON.stringify(answer.body)}`,
+      `${what} answered ${got.status} ${JSON.stringify(got.headers['content-type'])} ${shorten(got.body, answer.body)}; ` +
+        `expected ${answer.status} ${answer.type} ${shorten(answer.body, got.body)}`,
     )
   }
+}
+
+// A long body is shown from just before its first difference with the other, so the message stays readable.
+function shorten(body, other) {
+  if (body.length <= 200) return JSON.stringify(body)
+  let at = 0
+  while (at < body.length && body[at] === other[at]) at++
+  const from = Math.max(0, at - 40)
+  return `${JSON.stringify(body.slice(from, from + 120))} (bytes ${from}… of ${body.length})`
 }
 
 /** The Cookie header that sends back every cookie a response set. */
@@ -78,9 +92,11 @@ function cookiesOf(got) {
   return set.map((line) => line.split(';')[0]).join('; ')
 }
 
-function get(port, path, headers = {}) {
+const get = (port, path, headers = {}) => send(port, path, { headers })
+
+function send(port, path, { method = 'GET', headers = {}, body }) {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
       const chunks = []
       res.on('data', (chunk) => chunks.push(chunk))
       res.on('end', () =>
@@ -92,6 +108,6 @@ function get(port, path, headers = {}) {
       )
     })
     req.once('error', reject)
-    req.end()
+    req.end(body)
   })
 }

@@ -1,10 +1,13 @@
 /**
  * The scenarios, each with what a right answer is. Every target must give exactly that answer
  * before it is timed: the status, the media type, and the body byte for byte (a JSON body may end
- * in one "\n", as Flask's and Quart's do).
+ * in one "\n", as Flask's and Quart's do). A scenario with a `request` sends that method, headers
+ * and body (wrk too); one with `idle` is not timed but measures the memory of that many idle
+ * connections.
  */
 
 import { FORTUNES } from '../targets/shared.mjs'
+import { echoBody, uploadRequest } from './payloads.mjs'
 
 const JSON_TYPE = 'application/json'
 
@@ -22,6 +25,12 @@ function fortunesPage() {
 }
 
 /** @typedef {{ status: number, type: string, body: string }} Answer */
+
+const echo = echoBody()
+const upload = uploadRequest()
+
+/** How many connections the idle scenarios hold open at once. */
+export const IDLE_CONNECTIONS = 1000
 
 export const scenarios = [
   {
@@ -74,5 +83,37 @@ export const scenarios = [
     path: '/ws',
     env: { SCENARIO: 'websocket' },
     websocket: true,
+  },
+  {
+    name: 'json-echo',
+    title: 'JSON echo, 1 KiB POST body parsed and re-serialised',
+    path: '/echo',
+    env: { SCENARIO: 'echo' },
+    request: { method: 'POST', headers: { 'content-type': JSON_TYPE }, body: echo },
+    answer: { status: 200, type: JSON_TYPE, body: echo },
+  },
+  {
+    name: 'upload',
+    title: 'multipart/form-data upload, one 256 KiB file',
+    path: '/upload',
+    env: { SCENARIO: 'upload' },
+    request: { method: 'POST', headers: { 'content-type': upload.type }, body: upload.body },
+    answer: { status: 200, type: JSON_TYPE, body: upload.answer },
+  },
+  {
+    name: 'idle-websocket',
+    title: `Memory of ${IDLE_CONNECTIONS.toLocaleString('en-US')} idle websockets`,
+    path: '/ws',
+    env: { SCENARIO: 'websocket' },
+    websocket: true,
+    idle: IDLE_CONNECTIONS,
+  },
+  {
+    name: 'idle-keepalive',
+    title: `Memory of ${IDLE_CONNECTIONS.toLocaleString('en-US')} idle keep-alive connections`,
+    path: '/plaintext',
+    env: { SCENARIO: 'plaintext' },
+    answer: { status: 200, type: 'text/plain', body: 'Hello, World!' },
+    idle: IDLE_CONNECTIONS,
   },
 ]

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process'
 import { request } from 'node:http'
 import { createServer } from 'node:net'
 import { pinned, SERVER_CORE } from './cores.mjs'
+import { withOpenFiles } from './open-files.mjs'
 
 /** A free loopback port. */
 export function freePort() {
@@ -21,10 +22,14 @@ export function freePort() {
 /**
  * Starts `node <file>` on the server core and resolves once it answers HTTP on `readyPath`
  * (any status), with the milliseconds that took: the cold start, spawn to first response.
+ * `openFiles` makes room for that many open files (the idle-connection scenarios), and `nodeArgs`
+ * go before the file.
  */
-export async function startServer({ node, file, env, port, readyPath }) {
+export async function startServer({ node, file, env, port, readyPath, openFiles, nodeArgs = [] }) {
   const t0 = performance.now()
-  const child = spawn(...pinned(SERVER_CORE, node, [file]), {
+  const args = [...nodeArgs, file]
+  const command = openFiles ? withOpenFiles(openFiles, node, args) : [node, args]
+  const child = spawn(...pinned(SERVER_CORE, ...command), {
     env: { ...process.env, ...env, PORT: String(port), NODE_ENV: 'production' },
     stdio: ['ignore', 'ignore', 'pipe'],
   })

@@ -4,13 +4,13 @@ import { fileURLToPath } from 'node:url'
 const file = (name) => fileURLToPath(new URL(`../targets/${name}.mjs`, import.meta.url))
 
 export const targets = [
-  { name: 'node', title: 'node:http (raw)', file: file('node'), packages: ['ws'] },
+  { name: 'node', title: 'node:http (raw)', file: file('node'), packages: ['ws', 'busboy'] },
   { name: 'flagon', title: 'Flagon', file: file('flagon'), packages: ['@flagon/framework'] },
   {
     name: 'fastify',
     title: 'Fastify',
     file: file('fastify'),
-    packages: ['fastify', '@fastify/cookie', '@fastify/websocket'],
+    packages: ['fastify', '@fastify/cookie', '@fastify/websocket', '@fastify/multipart'],
   },
   {
     name: 'hono',
@@ -18,7 +18,12 @@ export const targets = [
     file: file('hono'),
     packages: ['hono', '@hono/node-server', '@hono/node-ws'],
   },
-  { name: 'express', title: 'Express', file: file('express'), packages: ['express', 'cookie-session', 'ws'] },
+  {
+    name: 'express',
+    title: 'Express',
+    file: file('express'),
+    packages: ['express', 'cookie-session', 'ws', 'multer'],
+  },
 ]
 
 export const RAW = 'node'

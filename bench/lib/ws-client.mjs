@@ -8,83 +8,17 @@
  * Prints one JSON line: messages, seconds, latency percentiles, the server's CPU share, errors.
  * With "check": true it only verifies the handshake and a few echoes, and exits 1 on a wrong answer.
  */
-import { createHash, randomBytes } from 'node:crypto'
-import { connect } from 'node:net'
 import { cpuWindow } from './proc.mjs'
+import { exchange, frame, message, open } from './ws-raw.mjs'
 
 const options = JSON.parse(process.argv[2])
-const SIZE = 64
-const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'
 const EMPTY = Buffer.alloc(0)
 
-/** A masked client text frame carrying `payload` (at most 125 bytes), and the echo expected back. */
-function frame(payload) {
-  const mask = randomBytes(4)
-  const masked = Buffer.alloc(payload.length)
-  for (let i = 0; i < payload.length; i++) masked[i] = payload[i] ^ mask[i & 3]
-  const sent = Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, masked])
-  const echo = Buffer.concat([Buffer.from([0x81, payload.length]), payload])
-  return { sent, echo }
-}
-
-function message(i) {
-  return Buffer.from(`message ${i} `.padEnd(SIZE, 'x').slice(0, SIZE))
-}
-
-/** Opens a websocket by hand and resolves with the socket once the 101 has been verified. */
-function open() {
-  return new Promise((resolve, reject) => {
-    const key = randomBytes(16).toString('base64')
-    const accept = createHash('sha1')
-      .update(key + GUID)
-      .digest('base64')
-    const socket = connect(options.port, '127.0.0.1')
-    socket.setNoDelay(true)
-    let head = Buffer.alloc(0)
-    const onData = (chunk) => {
-      head = Buffer.concat([head, chunk])
-      const end = head.indexOf('\r\n\r\n')
-      if (end === -1) return
-      socket.off('data', onData)
-      const lines = head.subarray(0, end).toString().split('\r\n')
-      const headers = new Map(
-        lines
-          .slice(1)
-          .map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
-      )
-      if (!lines[0].startsWith('HTTP/1.1 101'))
-        return reject(new Error(`handshake answered ${JSON.stringify(lines[0])}`))
-      if (headers.get('sec-websocket-accept') !== accept)
-        return reject(new Error('wrong Sec-WebSocket-Accept'))
-      const rest = head.subarray(end + 4)
-      if (rest.length > 0) return reject(new Error('the server sent a frame before any message'))
-      resolve(socket)
-    }
-    socket.on('data', onData)
-    socket.once('error', reject)
-    socket.write(
-      `GET ${options.path} HTTP/1.1\r\nHost: 127.0.0.1:${options.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-        `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-    )
-  })
-}
-
 async function check() {
-  const socket = await open()
+  const socket = await open(options.port, options.path)
   for (let i = 0; i < 3; i++) {
     const { sent, echo } = frame(message(i))
-    const got = await new Promise((resolve) => {
-      let buffer = Buffer.alloc(0)
-      const onData = (chunk) => {
-        buffer = Buffer.concat([buffer, chunk])
-        if (buffer.length >= echo.length) {
-          socket.off('data', onData)
-          resolve(buffer)
-        }
-      }
-      socket.on('data', onData)
-      socket.write(sent)
-    })
+    const got = await exchange(socket, sent, echo.length)
     if (!got.equals(echo))
       throw new Error(
         `echo ${i} was ${JSON.stringify(got.toString('latin1'))}, not the 64-byte text frame sent`,
@@ -99,7 +33,9 @@ async function load() {
   let counting = false
   let messages = 0
   let errors = 0
-  const sockets = await Promise.all(Array.from({ length: options.connections }, open))
+  const sockets = await Promise.all(
+    Array.from({ length: options.connections }, () => open(options.port, options.path)),
+  )
   for (const [n, socket] of sockets.entries()) {
     let k = n % frames.length
     let pending = EMPTY

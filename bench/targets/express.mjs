@@ -1,9 +1,10 @@
 /**
  * Express 5: cookie-session (a signed cookie) for the session, nunjucks as the view engine, `ws` on
- * the server's upgrade event.
+ * the server's upgrade event, `express.json()` for the echo and multer for the upload.
  */
 import cookieSession from 'cookie-session'
 import express from 'express'
+import multer from 'multer'
 import nunjucks from 'nunjucks'
 import { WebSocketServer } from 'ws'
 import {
@@ -16,6 +17,8 @@ import {
   SECRET,
   scenario,
   TEMPLATES,
+  UPLOAD_FIELD,
+  uploadSummary,
 } from './shared.mjs'
 
 const app = express()
@@ -49,6 +52,17 @@ const scenarios = {
     nunjucks.configure(TEMPLATES, { autoescape: true, express: app })
     app.get('/template', (_req, res) => {
       res.render('fortunes.html', FORTUNES)
+    })
+  },
+  echo() {
+    app.post('/echo', express.json(), (req, res) => {
+      res.json(req.body)
+    })
+  },
+  upload() {
+    const upload = multer({ storage: multer.memoryStorage() })
+    app.post('/upload', upload.single(UPLOAD_FIELD), (req, res) => {
+      res.json(uploadSummary(req.file.originalname, req.file.buffer))
     })
   },
   websocket() {

@@ -1,8 +1,9 @@
 /**
  * Fastify 5: @fastify/cookie's signed cookie for the session, @fastify/view with nunjucks for the
- * template, @fastify/websocket for websockets.
+ * template, @fastify/websocket for websockets, @fastify/multipart for the upload.
  */
 import fastifyCookie from '@fastify/cookie'
+import fastifyMultipart from '@fastify/multipart'
 import fastifyView from '@fastify/view'
 import fastifyWebsocket from '@fastify/websocket'
 import Fastify from 'fastify'
@@ -17,6 +18,7 @@ import {
   SECRET,
   scenario,
   TEMPLATES,
+  uploadSummary,
 } from './shared.mjs'
 
 const app = Fastify({ logger: false })
@@ -53,6 +55,18 @@ const scenarios = {
     app.register(fastifyView, { engine: { nunjucks }, root: TEMPLATES })
     app.register(async (scope) => {
       scope.get('/template', (_request, reply) => reply.view('fortunes.html', FORTUNES))
+    })
+  },
+  echo() {
+    app.post('/echo', (request) => request.body)
+  },
+  upload() {
+    app.register(fastifyMultipart)
+    app.register(async (scope) => {
+      scope.post('/upload', async (request) => {
+        const file = await request.file()
+        return uploadSummary(file.filename, await file.toBuffer())
+      })
     })
   },
   websocket() {

@@ -2,8 +2,19 @@
  * Flagon: the app as a Quart user would write it, with the session and websocket proxies, and
  * templates from the app's `templates/` folder beside this file.
  */
-import { Flagon, Response, renderTemplate, session, websocket } from '@flagon/framework'
-import { FILLER, FORTUNES, fillerRoutes, MESSAGE, PLAINTEXT, port, SECRET, scenario } from './shared.mjs'
+import { Flagon, Response, renderTemplate, request, session, websocket } from '@flagon/framework'
+import {
+  FILLER,
+  FORTUNES,
+  fillerRoutes,
+  MESSAGE,
+  PLAINTEXT,
+  port,
+  SECRET,
+  scenario,
+  UPLOAD_FIELD,
+  uploadSummary,
+} from './shared.mjs'
 
 const app = new Flagon(import.meta.url)
 
@@ -29,6 +40,15 @@ const scenarios = {
   },
   template() {
     app.get('/template', () => renderTemplate('fortunes.html', FORTUNES))
+  },
+  echo() {
+    app.post('/echo', () => request.json())
+  },
+  upload() {
+    app.post('/upload', async () => {
+      const file = (await request.files()).get(UPLOAD_FIELD)
+      return uploadSummary(file.filename, await file.bytes())
+    })
   },
   websocket() {
     app.websocket('/ws', async () => {

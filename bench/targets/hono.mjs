@@ -1,14 +1,25 @@
 /**
  * Hono 4 on @hono/node-server: hono/cookie's signed cookies for the session, hono/html's autoescaping
  * tagged template for the page (Hono's own templating, the same markup as fortunes.html),
- * @hono/node-ws for websockets.
+ * @hono/node-ws for websockets, `c.req.parseBody()` for the upload.
  */
 import { serve } from '@hono/node-server'
 import { createNodeWebSocket } from '@hono/node-ws'
 import { Hono } from 'hono'
 import { getSignedCookie, setSignedCookie } from 'hono/cookie'
 import { html } from 'hono/html'
-import { FILLER, FORTUNES, fillerRoutes, MESSAGE, PLAINTEXT, port, SECRET, scenario } from './shared.mjs'
+import {
+  FILLER,
+  FORTUNES,
+  fillerRoutes,
+  MESSAGE,
+  PLAINTEXT,
+  port,
+  SECRET,
+  scenario,
+  UPLOAD_FIELD,
+  uploadSummary,
+} from './shared.mjs'
 
 const app = new Hono()
 let injectWebSocket
@@ -41,6 +52,15 @@ const scenarios = {
         (item) => html`<li>${item.name}: ${item.price}</li>`,
       )}</ul></body></html>\n`
     app.get('/template', (c) => c.html(page(FORTUNES)))
+  },
+  echo() {
+    app.post('/echo', async (c) => c.json(await c.req.json()))
+  },
+  upload() {
+    app.post('/upload', async (c) => {
+      const file = (await c.req.parseBody())[UPLOAD_FIELD]
+      return c.json(uploadSummary(file.name, new Uint8Array(await file.arrayBuffer())))
+    })
   },
   websocket() {
     const nodeWs = createNodeWebSocket({ app })

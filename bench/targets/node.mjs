@@ -1,10 +1,11 @@
 /**
  * Raw node:http: the floor. What a careful hand-written server does, and nothing else: a lookup on
  * the first path segment for routing, an HMAC-signed JSON cookie for the session, a nunjucks template
- * compiled once at start, `ws` for websockets.
+ * compiled once at start, `ws` for websockets, busboy for multipart bodies.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { createServer } from 'node:http'
+import busboy from 'busboy'
 import nunjucks from 'nunjucks'
 import { WebSocketServer } from 'ws'
 import {
@@ -17,6 +18,8 @@ import {
   SECRET,
   scenario,
   TEMPLATES,
+  UPLOAD_FIELD,
+  uploadSummary,
 } from './shared.mjs'
 
 const routes = new Map()
@@ -85,6 +88,48 @@ const scenarios = {
     routes.set('template', (_req, res) =>
       send(res, 200, 'text/html; charset=utf-8', template.render(FORTUNES)),
     )
+  },
+  echo() {
+    routes.set('echo', async (req, res) => {
+      const chunks = []
+      for await (const chunk of req) chunks.push(chunk)
+      let value
+      try {
+        value = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+      } catch {
+        return send(res, 400, 'text/plain', 'Bad Request')
+      }
+      sendJson(res, value)
+    })
+  },
+  upload() {
+    routes.set('upload', (req, res) => {
+      const refuse = () => send(res, 400, 'text/plain', 'Bad Request')
+      let form
+      try {
+        form = busboy({ headers: req.headers })
+      } catch {
+        return refuse() // not multipart, or no boundary
+      }
+      // busboy may close before a file stream has ended: answer once both have.
+      const files = []
+      form.on('file', (name, stream, info) => {
+        const chunks = []
+        stream.on('data', (chunk) => chunks.push(chunk))
+        files.push(
+          new Promise((resolve) =>
+            stream.on('end', () => resolve(name === UPLOAD_FIELD && { info, bytes: Buffer.concat(chunks) })),
+          ),
+        )
+      })
+      form.on('close', async () => {
+        const file = (await Promise.all(files)).find(Boolean)
+        if (!file) return refuse()
+        sendJson(res, uploadSummary(file.info.filename, file.bytes))
+      })
+      form.on('error', refuse)
+      req.pipe(form)
+    })
   },
   websocket() {
     const wss = new WebSocketServer({ noServer: true })

@@ -3,6 +3,7 @@
  * says it. A target is started as `node targets/<name>.mjs` with PORT, SCENARIO and ROUTES
  * (the number of routes registered before the parameterised one) in its environment.
  */
+import { crc32 } from 'node:zlib'
 
 export const port = Number(process.env.PORT ?? 3000)
 export const scenario = process.env.SCENARIO ?? 'plaintext'
@@ -28,6 +29,17 @@ export function fillerRoutes(style) {
     routes.push(style === '<>' ? `/api/resource${i}/<id>/items/<item>` : `/api/resource${i}/:id/items/:item`)
   }
   return routes
+}
+
+/** The upload scenario's file field. */
+export const UPLOAD_FIELD = 'file'
+
+/**
+ * What the upload scenario answers, the same in every target: the file's name, its size, and the
+ * CRC-32 of its bytes (proof that every byte arrived; zlib's is cheap next to the parsing measured).
+ */
+export function uploadSummary(filename, bytes) {
+  return { crc32: crc32(bytes), name: filename, size: bytes.byteLength }
 }
 
 /** The body of the filler routes, which no check asks for. */

@@ -8,6 +8,13 @@ import type { Store } from '../../src/index.js'
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** `events` once `count` have arrived, or as they are after a second. */
+export async function received<T>(events: T[], count: number): Promise<T[]> {
+  const deadline = Date.now() + 1000
+  while (events.length < count && Date.now() < deadline) await sleep(2)
+  return events
+}
+
 /** How many writers the concurrency tests run at once, on every store. */
 export const CONCURRENT = 100
 

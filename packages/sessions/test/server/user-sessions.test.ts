@@ -18,7 +18,7 @@ import {
 } from '../../src/index.js'
 import { serverSessions } from './host.js'
 import { startMemcached, startRedis, type TestServer } from './servers.js'
-import { sleep } from './store-contract.js'
+import { received, sleep } from './store-contract.js'
 
 let redis: TestServer
 let memcached: TestServer
@@ -28,13 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([redis?.stop(), memcached?.stop()])
 })
-
-/** Waits until `events` has `count` entries (pub/sub is asynchronous), or fails after a second. */
-async function received(events: RevocationEvent[], count: number): Promise<RevocationEvent[]> {
-  const deadline = Date.now() + 1000
-  while (events.length < count && Date.now() < deadline) await sleep(2)
-  return events
-}
 
 const indexed: Array<[name: string, makeStore: () => Store]> = [
   ['memory', () => new MemoryStore()],

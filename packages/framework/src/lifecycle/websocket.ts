@@ -24,11 +24,14 @@ import { makeResponse } from './make-response.js'
 /** Sends an HTTP response instead of completing the handshake. */
 export type Reject = (response: Response) => Promise<void>
 
-/** Handles one websocket from handshake to teardown. */
-export async function handleWebsocket(app: Flagon, websocket: Websocket, reject: Reject): Promise<void> {
+/**
+ * Handles one websocket from handshake to teardown. Its functions wait for as long as the
+ * connection lives, each with its frame and promises: only those that must wait are async.
+ */
+export function handleWebsocket(app: Flagon, websocket: Websocket, reject: Reject): Promise<void> {
   const ctx = new WebsocketContext(app, websocket)
   let unhandled: unknown
-  await ctx.run(
+  return ctx.run(
     async () => {
       let response: Response | undefined
       // A revocation of this session anywhere closes the socket (server-side sessions only).
@@ -75,7 +78,7 @@ async function preprocess(app: Flagon, ctx: WebsocketContext): Promise<ViewResul
   return undefined
 }
 
-async function dispatch(app: Flagon, ctx: WebsocketContext): Promise<ViewResult> {
+function dispatch(app: Flagon, ctx: WebsocketContext): ViewResult | Promise<ViewResult> {
   const { match } = ctx
   if (ctx.sessionError !== undefined) throw ctx.sessionError
   if (match.routingError) throw match.routingError
@@ -138,6 +141,8 @@ async function conclude(
     await reject(response ?? new Forbidden().getResponse())
     return
   }
+  // The client left before the handshake completed: there is no one to answer.
+  if (websocket.closed) return
   if (!response) {
     app.logger.error(
       `The websocket handler for ${ctx.handshake.path} returned without accepting or rejecting the connection; ` +

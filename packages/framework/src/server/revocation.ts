@@ -44,7 +44,7 @@ export class SessionSockets {
       !(sessions instanceof ServerSideSessionInterface) ||
       !(session instanceof ServerSideSession)
     ) {
-      return () => {}
+      return untracked
     }
     const idHash = sessions.idHash(session)
     const sockets = this.#bySession.get(idHash) ?? new Set<Websocket>()
@@ -56,3 +56,6 @@ export class SessionSockets {
     }
   }
 }
+
+// Kept by every untracked websocket for as long as it lives: one function for them all.
+const untracked = (): void => {}

@@ -4,7 +4,7 @@
  * `receive()`, `send()`, JSON helpers, `close()` and async iteration over incoming messages.
  * The first send or receive accepts implicitly, as in Quart.
  */
-import type { WebSocket as WsSocket } from 'ws'
+import type { RawData, WebSocket as WsSocket } from 'ws'
 import type { HeadersInit } from '../web-types.js'
 import type { Request } from './request.js'
 
@@ -37,9 +37,14 @@ type Message = string | Uint8Array
 const PAUSE_AT = 64
 const RESUME_AT = 16
 
+// The wrapper of each accepted ws socket, for the listeners below: one function per event for every
+// socket, not a closure per socket and event (an idle websocket's memory is mostly such small objects).
+const owner: unique symbol = Symbol('flagon.websocket')
+type OwnedSocket = WsSocket & { [owner]: Websocket }
+
 /** The websocket of the current connection. */
 export class Websocket implements AsyncIterable<Message> {
-  readonly #accept: Acceptor
+  #accept: Acceptor | undefined
   #socket: WsSocket | undefined
   #accepting: Promise<WsSocket> | undefined
   readonly #queue: Message[] = []
@@ -157,24 +162,28 @@ export class Websocket implements AsyncIterable<Message> {
 
   /**
    * Completes the handshake. Calling it again does nothing; `send` and `receive` call it for you.
-   * @throws WebsocketDisconnect when the socket was closed before it was accepted.
+   * @throws WebsocketDisconnect when the socket was closed, or the client left, before it was accepted.
    */
   async accept(options: AcceptOptions = {}): Promise<void> {
     await this.#ensureAccepted(options)
   }
 
   /**
-   * The next message: a string for a text frame, a Uint8Array for a binary one.
-   * @throws WebsocketDisconnect once the connection has closed.
+   * The next message: a string for a text frame, a Uint8Array for a binary one. Messages that
+   * arrived before the connection closed are still delivered, in order.
+   * @throws WebsocketDisconnect once the connection has closed and every message has been received.
    */
-  async receive(): Promise<Message> {
-    const socket = await this.#ensureAccepted()
+  receive(): Promise<Message> {
+    // Not an async function: an idle handler waits here, and each async frame (with its promises)
+    // that waits with it is kept for as long as the connection lives.
+    const socket = this.#socket
+    if (!socket) return this.#ensureAccepted().then(() => this.receive())
     const next = this.#queue.shift()
     if (next !== undefined) {
       if (this.#queue.length <= RESUME_AT && socket.isPaused) socket.resume()
-      return next
+      return Promise.resolve(next)
     }
-    if (this.#closed) throw this.#closed
+    if (this.#closed) return Promise.reject(this.#closed)
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }))
   }
 
@@ -225,16 +234,12 @@ export class Websocket implements AsyncIterable<Message> {
     await done
   }
 
-  /** Iterates over incoming messages until the connection closes. */
-  async *[Symbol.asyncIterator](): AsyncIterator<Message> {
-    for (;;) {
-      try {
-        yield await this.receive()
-      } catch (error) {
-        if (error instanceof WebsocketDisconnect) return
-        throw error
-      }
-    }
+  /**
+   * Iterates over incoming messages until the connection closes.
+   * @example for await (const message of websocket) await websocket.send(message)
+   */
+  [Symbol.asyncIterator](): AsyncIterator<Message> {
+    return new Messages(this)
   }
 
   /** The open socket, when accepted; for the server adapter. @internal */
@@ -242,26 +247,49 @@ export class Websocket implements AsyncIterable<Message> {
     return this.#socket
   }
 
-  async #ensureAccepted(options: AcceptOptions = {}): Promise<WsSocket> {
-    if (this.#socket) return this.#socket
-    if (this.#closed) throw this.#closed
-    this.#accepting ??= this.#accept(options).then((socket) => this.#attach(socket))
+  #ensureAccepted(options: AcceptOptions = {}): Promise<WsSocket> {
+    if (this.#socket) return Promise.resolve(this.#socket)
+    if (this.#closed) return Promise.reject(this.#closed)
+    if (!this.#accepting) {
+      const accept = this.#accept!
+      // The acceptor holds the handshake's request and socket; once accepted, nothing needs it.
+      this.#accept = undefined
+      // Through a promise, so that an acceptor that throws rejects, as an async one would.
+      this.#accepting = new Promise<WsSocket>((resolve) => resolve(accept(options))).then(
+        (socket) => this.#attach(socket),
+        (error: unknown) => {
+          // The client left before the handshake could complete.
+          if (error instanceof WebsocketDisconnect) this.#markClosed(error.code, error.reason)
+          throw error
+        },
+      )
+    }
     return this.#accepting
   }
 
   #attach(socket: WsSocket): WsSocket {
     this.#socket = socket
-    socket.on('message', (data, isBinary) => {
-      const message: Message = isBinary ? toBytes(data) : data.toString()
-      const waiter = this.#waiters.shift()
-      if (waiter) return waiter.resolve(message)
-      this.#queue.push(message)
-      if (this.#queue.length >= PAUSE_AT) socket.pause()
-    })
-    socket.on('close', (code, reason) => this.#markClosed(code, reason.toString()))
+    this.#accepting = undefined
+    const owned = socket as OwnedSocket
+    owned[owner] = this
+    socket.on('message', Websocket.#onMessage)
+    socket.on('close', Websocket.#onClose)
     // ws reports protocol violations here and then closes the socket; the close event tells the handler.
-    socket.on('error', () => {})
+    socket.on('error', ignore)
     return socket
+  }
+
+  static #onMessage(this: WsSocket, data: RawData, isBinary: boolean): void {
+    const websocket = (this as OwnedSocket)[owner]
+    const message: Message = isBinary ? toBytes(data) : data.toString()
+    const waiter = websocket.#waiters.shift()
+    if (waiter) waiter.resolve(message)
+    else if (websocket.#queue.push(message) >= PAUSE_AT) this.pause()
+  }
+
+  static #onClose(this: WsSocket, code: number, reason: Buffer): void {
+    const websocket = (this as OwnedSocket)[owner]
+    websocket.#markClosed(code, reason.toString())
   }
 
   #markClosed(code: number, reason: string): void {
@@ -272,7 +300,34 @@ export class Websocket implements AsyncIterable<Message> {
   }
 }
 
-function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
+/**
+ * The iterator of a websocket's messages. Not an async generator: suspended for as long as the
+ * connection is idle, a generator would keep its frame and promises alive for every websocket.
+ */
+class Messages implements AsyncIterator<Message> {
+  readonly #websocket: Websocket
+
+  constructor(websocket: Websocket) {
+    this.#websocket = websocket
+  }
+
+  next(): Promise<IteratorResult<Message>> {
+    return this.#websocket.receive().then(nextResult, endOnDisconnect)
+  }
+}
+
+function nextResult(value: Message): IteratorResult<Message> {
+  return { value, done: false }
+}
+
+function endOnDisconnect(error: unknown): IteratorResult<Message> {
+  if (error instanceof WebsocketDisconnect) return { value: undefined, done: true }
+  throw error
+}
+
+function ignore(): void {}
+
+function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data))
   return data instanceof ArrayBuffer
     ? new Uint8Array(data)

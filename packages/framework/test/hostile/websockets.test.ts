@@ -2,8 +2,9 @@
  * Hostile websockets over raw TCP: bad handshakes are refused with an HTTP 4xx (never a hang);
  * frames that break RFC 6455 close the connection with 1002, invalid UTF-8 with 1007, a length
  * over the limit with 1009; abrupt disconnects end the handler; a client flooding a handler that
- * does not read is stopped (Flagon stops reading from it) instead of buffered; 1,000 idle sockets
- * cost a bounded amount each. The process stays up and answers after every case.
+ * does not read is stopped (Flagon stops reading from it) instead of buffered, and its leaving is
+ * noticed within a second all the same; 1,000 idle sockets cost a bounded amount each. The process
+ * stays up and answers after every case.
  *
  * The frame checks themselves are `ws`'s (its Receiver); the suite checks that Flagon wires them
  * so that nothing gets past them: no crash on the 'error' they raise, and the handler ends.
@@ -28,10 +29,7 @@ import {
 const MiB = 1024 * 1024
 const MAX_MESSAGE = MiB
 const KEY = 'dGhlIHNhbXBsZSBub25jZQ=='
-/**
- * Seconds between pings. A handler that does not read leaves its socket paused, and a paused socket
- * cannot see its peer leave: the ping finds out, within two intervals (20 s each by default).
- */
+/** Seconds between pings: short, so that a peer that stops answering is found within the suite. */
 const PING_INTERVAL = 1
 
 const handshake = (path: string, headers = `Sec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 13\r\n`) =>
@@ -123,6 +121,15 @@ class RawWebsocket {
   }
 }
 
+/** One answer with `status`, whose head matches `field` (a header the status requires). */
+const answersWith =
+  (status: number, field: RegExp): Expectation =>
+  (o) =>
+    answers(status)(o) ?? (field.test(o.text.slice(0, o.text.indexOf('\r\n\r\n'))) ? null : `no ${field}`)
+
+// RFC 6455 §4.2.2: a version other than 13 gets 426 with the version spoken (and, RFC 9110 §15.5.22, Upgrade).
+const upgradeRequired = answersWith(426, /\r\nsec-websocket-version: 13\r\n(?:.*\r\n)*upgrade: websocket/i)
+
 const upgradeCases: Array<[name: string, request: string, expect: Expectation]> = [
   ['no Sec-WebSocket-Key', handshake('/ws/echo', 'Sec-WebSocket-Version: 13\r\n'), answers(400)],
   [
@@ -130,23 +137,56 @@ const upgradeCases: Array<[name: string, request: string, expect: Expectation]> 
     handshake('/ws/echo', 'Sec-WebSocket-Key: c2hvcnQ=\r\nSec-WebSocket-Version: 13\r\n'),
     answers(400),
   ],
-  ['no Sec-WebSocket-Version', handshake('/ws/echo', `Sec-WebSocket-Key: ${KEY}\r\n`), answers(400, 426)],
+  ['no Sec-WebSocket-Version', handshake('/ws/echo', `Sec-WebSocket-Key: ${KEY}\r\n`), upgradeRequired],
   [
     'Sec-WebSocket-Version: 14',
     handshake('/ws/echo', `Sec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 14\r\n`),
-    answers(400, 426),
+    upgradeRequired,
   ],
-  ['a POST upgrade', handshake('/ws/echo').replace('GET', 'POST'), either(answers(400, 405), refused)],
+  [
+    'Sec-WebSocket-Version: 8 (a 2011 draft)',
+    handshake('/ws/echo', `Sec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 8\r\n`),
+    upgradeRequired,
+  ],
+  [
+    'Sec-WebSocket-Version: 13 twice',
+    handshake(
+      '/ws/echo',
+      `Sec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Version: 13\r\n`,
+    ),
+    upgradeRequired,
+  ],
+  [
+    'a Sec-WebSocket-Protocol that is not a token list',
+    handshake(
+      '/ws/echo',
+      `Sec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: chat, ,chat\r\n`,
+    ),
+    answers(400),
+  ],
+  // Not a handshake (RFC 6455 asks for GET): answered as plain HTTP, as Hypercorn does.
+  ['a POST upgrade to a websocket route', handshake('/ws/echo').replace('GET', 'POST'), answers(405)],
+  [
+    'a POST upgrade with a body to an HTTP route',
+    `${handshake('/echo').replace('GET', 'POST').slice(0, -2)}Content-Length: 3\r\n\r\nabc`,
+    answers(200),
+  ],
   ['HTTP/1.0 upgrade', handshake('/ws/echo').replace('HTTP/1.1', 'HTTP/1.0'), answers(400)],
+  // RFC 9110 §7.8: a server may ignore Upgrade; these are answered as plain HTTP/1.1.
   [
     'Upgrade: h2c',
     'GET / HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n',
-    either(answers(200, 400), refused),
+    answers(200),
   ],
   [
     'Upgrade: an unknown token',
+    handshake('/').replace('Upgrade: websocket', 'Upgrade: frobnicate/1.0'),
+    answers(200),
+  ],
+  [
+    'Upgrade: an unknown token on a websocket route',
     handshake('/ws/echo').replace('Upgrade: websocket', 'Upgrade: frobnicate/1.0'),
-    either(answers(400), refused),
+    answers(400),
   ],
   ['Upgrade: websocket on an HTTP-only route', handshake('/http-only'), answers(400)],
   ['Upgrade: websocket on a route that does not exist', handshake('/nowhere'), answers(404)],
@@ -300,41 +340,46 @@ describe('a hostile websocket frame', () => {
   })
 })
 
+/**
+ * Writes 64 KiB messages until the server stops reading (no drain for 750 ms), or 256 MiB, or 8 s;
+ * resolves with the bytes written.
+ */
+async function floodUntilStopped(ws: RawWebsocket, limit = 256 * MiB): Promise<number> {
+  const message = frame({ opcode: 0x2, payload: Buffer.alloc(64 * 1024, 7) })
+  let sent = 0
+  const started = performance.now()
+  while (sent < limit && performance.now() - started < 8000) {
+    const drained = ws.socket.write(message)
+    sent += message.byteLength
+    if (drained) continue
+    const ok = await Promise.race([
+      new Promise<boolean>((resolve) => ws.socket.once('drain', () => resolve(true))),
+      sleep(750).then(() => false),
+    ])
+    if (!ok) break
+  }
+  return sent
+}
+
+/** Milliseconds until `server` runs no websocket handler, or null after `deadline` ms. */
+async function handlersEndWithin(server: HostileServer, deadline: number): Promise<number | null> {
+  const started = performance.now()
+  while ((await server.stats()).websocketsRunning > 0) {
+    if (performance.now() - started > deadline) return null
+    await sleep(20)
+  }
+  return Math.round(performance.now() - started)
+}
+
 describe('a greedy websocket client', () => {
   it('flooding a handler that does not read is stopped, not buffered', async () => {
     const ws = await RawWebsocket.open(server.port, '/ws/deaf')
-    const message = frame({ opcode: 0x2, payload: Buffer.alloc(64 * 1024, 7) })
-    const limit = 256 * MiB
-    let sent = 0
-    let peak = 0
-    const started = performance.now()
-    // Write while the socket drains; a server that stopped reading stops the drains.
-    while (sent < limit && performance.now() - started < 8000) {
-      const drained = ws.socket.write(message)
-      sent += message.byteLength
-      if (!drained) {
-        const ok = await Promise.race([
-          new Promise<boolean>((resolve) => ws.socket.once('drain', () => resolve(true))),
-          sleep(750).then(() => false),
-        ])
-        if (!ok) break
-      }
-    }
+    const sent = await floodUntilStopped(ws)
     const stats = await server.stats()
-    peak =
+    const peak =
       stats.memory.heapUsed + stats.memory.arrayBuffers - before.memory.heapUsed - before.memory.arrayBuffers
     ws.socket.destroy()
-    const gone = performance.now()
-    let running = (await server.stats()).websocketsRunning
-    while (running > 0 && performance.now() - gone < (PING_INTERVAL * 2 + 1) * 1000) {
-      await sleep(50)
-      running = (await server.stats()).websocketsRunning
-    }
-    report.add(
-      'the flooding client leaves',
-      `its handler ended ${Math.round(performance.now() - gone)} ms later (the ping found it gone)`,
-    )
-    expect(running).toBe(0)
+    expect(await handlersEndWithin(server, 3000)).not.toBeNull()
     report.add(
       'a flood at a handler that does not read',
       `the server stopped reading after ${(sent / MiB).toFixed(1)} MiB of 256 MiB; its heap + buffers grew ${(peak / MiB).toFixed(1)} MiB`,
@@ -345,15 +390,73 @@ describe('a greedy websocket client', () => {
   }, 15_000)
 })
 
+describe('a client leaving a handler that does not read', () => {
+  // Its own server, pinging once a minute: what notices the client leave here is not the ping.
+  let quiet: HostileServer
+  beforeAll(async () => {
+    quiet = await HostileServer.start({ WEBSOCKET_PING_INTERVAL: 60 })
+  })
+  afterAll(async () => {
+    await quiet.stop()
+  })
+
+  const leaving: Array<[name: string, flood: number, leave: (socket: Socket) => void]> = [
+    ['closes its socket after a flood (its FIN waits behind the unread data)', 256 * MiB, (s) => s.destroy()],
+    ['resets the connection after a flood', 256 * MiB, (s) => s.resetAndDestroy()],
+    ['half-closes after 100 small messages (the end is buffered, unread)', 0, (s) => s.end()],
+  ]
+  for (const [name, limit, leave] of leaving) {
+    it(`${name}: the handler ends at once, not at the next ping`, async () => {
+      const ws = await RawWebsocket.open(quiet.port, '/ws/deaf')
+      if (limit) await floodUntilStopped(ws, limit)
+      else for (let i = 0; i < 100; i++) ws.socket.write(frame({ opcode: 0x1, payload: `message ${i}` }))
+      await sleep(300)
+      leave(ws.socket)
+      const after = await handlersEndWithin(quiet, 3000)
+      ws.socket.destroy()
+      report.add(
+        `a client leaving a deaf handler: ${name}`,
+        after === null ? 'not noticed in 3 s' : `noticed in ${after} ms`,
+      )
+      expect(after).not.toBeNull()
+      // Knocked on every 250 ms: a reset is seen at the first knock, a closed socket at the second.
+      expect(after).toBeLessThan(1500)
+    }, 20_000)
+  }
+
+  it('the process logged no error', async () => {
+    expect((await quiet.stats()).errors).toEqual([])
+  })
+})
+
 describe('1,000 idle websockets', () => {
+  // A server of their own, so that what other cases left (a flood's buffers) does not blur the sums.
+  let idle: HostileServer
+  beforeAll(async () => {
+    idle = await HostileServer.start()
+    // A first websocket loads ws and warms the path; it is gone before the measurement.
+    const first = await RawWebsocket.open(idle.port, '/ws/echo')
+    first.socket.destroy()
+    await handlersEndWithin(idle, 3000)
+  })
+  afterAll(async () => {
+    await idle.stop()
+  })
+
   it('cost a bounded amount each, and are all released when they go', async () => {
+    const server = idle
     const start = await server.stats()
     const sockets: RawWebsocket[] = []
-    for (let i = 0; i < 1000; i += 100) {
-      sockets.push(
-        ...(await Promise.all(Array.from({ length: 100 }, () => RawWebsocket.open(server.port, '/ws/echo')))),
-      )
+    // Each answers one message first, as a connection in use would, then idles.
+    const openOne = async () => {
+      const ws = await RawWebsocket.open(server.port, '/ws/echo')
+      ws.socket.write(frame({ opcode: 0x1, payload: 'hello' }))
+      const started = performance.now()
+      while (!ws.received.includes('hello') && performance.now() - started < 5000) await sleep(5)
+      return ws
     }
+    for (let i = 0; i < 1000; i += 100)
+      sockets.push(...(await Promise.all(Array.from({ length: 100 }, openOne))))
     await sleep(200)
     const open = await server.stats()
     for (const ws of sockets) ws.socket.destroy()
@@ -372,9 +475,8 @@ describe('1,000 idle websockets', () => {
         `${after.websocketsRunning} left after they closed, heap ${((after.memory.heapUsed - start.memory.heapUsed) / MiB).toFixed(1)} MiB above the start`,
     )
     expect(open.websocketsRunning).toBe(1000)
-    // Issue 11 asks for at most 12 KB each; Flagon measures about 16 KiB today (raw `ws` about 4),
-    // so this guards against growth until the per-connection objects are trimmed.
-    expect(each).toBeLessThanOrEqual(20 * 1024)
+    // Issue 11 asked for at most 12 KB each: about 16 KiB then, about 9.5 now (raw `ws` about 3).
+    expect(each).toBeLessThanOrEqual(12 * 1024)
     expect(after.websocketsRunning).toBe(0)
     expect(after.memory.heapUsed - start.memory.heapUsed).toBeLessThan(4 * MiB)
   }, 20_000)

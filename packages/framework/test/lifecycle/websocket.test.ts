@@ -309,4 +309,29 @@ describe('keeping websockets alive', () => {
     answering.close()
     await app.close()
   })
+
+  it('does not drop a peer for pongs it sent while the handler was not reading', async () => {
+    const app = quietApp()
+    app.config.WEBSOCKET_PING_INTERVAL = 0.05
+    app.websocket('/ws', async () => {
+      await websocket.accept()
+      // Busy for many ping intervals while the client's messages fill the queue and reading pauses.
+      await new Promise((r) => setTimeout(r, 500))
+      let received = 0
+      for await (const _ of websocket) if (++received === 100) await websocket.send('all 100')
+    })
+    const server = await app.listen({ port: 0 })
+    const { port } = server.address() as import('node:net').AddressInfo
+    const { WebSocket } = await import('ws')
+    const client = new WebSocket(`ws://127.0.0.1:${port}/ws`)
+    await new Promise((r) => client.once('open', r))
+    const answer = new Promise((resolve, reject) => {
+      client.once('message', (data) => resolve(String(data)))
+      client.once('close', (code) => reject(new Error(`closed with ${code}`)))
+    })
+    for (let i = 0; i < 100; i++) client.send(`message ${i}`)
+    expect(await answer).toBe('all 100')
+    client.close()
+    await app.close()
+  })
 })

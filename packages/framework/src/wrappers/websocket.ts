@@ -198,10 +198,12 @@ export class Websocket implements AsyncIterable<Message> {
    * so a fast sender cannot buffer without bound.
    * @throws WebsocketDisconnect once the connection has closed.
    */
-  async send(data: string | Uint8Array | ArrayBuffer): Promise<void> {
-    const socket = await this.#ensureAccepted()
-    if (this.#closed) throw this.#closed
-    await new Promise<void>((resolve, reject) => {
+  send(data: string | Uint8Array | ArrayBuffer): Promise<void> {
+    // Not an async function: one promise per message sent, not three (an echo sends as often as it receives).
+    const socket = this.#socket
+    if (!socket) return this.#ensureAccepted().then(() => this.send(data))
+    if (this.#closed) return Promise.reject(this.#closed)
+    return new Promise<void>((resolve, reject) => {
       socket.send(data, { binary: typeof data !== 'string' }, (error) => {
         if (error) reject(this.#closed ?? error)
         else resolve()

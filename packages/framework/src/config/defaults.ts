@@ -98,7 +98,7 @@ export interface FlagonConfig {
   TRUSTED_HOSTS: string[] | null
   /** The largest websocket message accepted, in bytes; a bigger one closes the socket with 1009. */
   WEBSOCKET_MAX_MESSAGE_SIZE: number
-  /** Seconds between pings to each websocket; a peer that has not answered the last one is dropped. `null`: no pings. */
+  /** Seconds between pings to each websocket; a peer that has not answered the last one is dropped (unless the handler is not reading, and its pong waits unread). `null`: no pings. */
   WEBSOCKET_PING_INTERVAL: number | null
   /** Seconds open websockets get to finish on shutdown before they are closed with 1001. */
   WEBSOCKET_SHUTDOWN_GRACE: number

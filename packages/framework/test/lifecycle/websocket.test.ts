@@ -11,6 +11,7 @@ import {
   WebsocketResponseError,
   websocket,
 } from '../../src/index.js'
+import { recordLogs } from '../fixtures/logs.js'
 
 const clients: TestClient[] = []
 afterEach(async () => {
@@ -18,15 +19,7 @@ afterEach(async () => {
 })
 
 function quietApp(name = 'ws'): Flagon & { logged: string[] } {
-  const app = new Flagon(name) as Flagon & { logged: string[] }
-  app.logged = []
-  app.logger = {
-    debug() {},
-    info() {},
-    warn: (m: string) => void app.logged.push(m),
-    error: (m: string) => void app.logged.push(m),
-  }
-  return app
+  return recordLogs(new Flagon(name))
 }
 
 function clientOf(app: Flagon): TestClient {

@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import { connect as tlsConnect } from 'node:tls'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Flagon, request, type WebsocketDisconnect, websocket } from '../../src/index.js'
+import { recordLogs } from '../fixtures/logs.js'
 import { exchange, parseResponses, sleep } from '../hostile/harness.js'
 
 const apps: Flagon[] = []
@@ -22,14 +23,7 @@ afterEach(async () => {
 })
 
 function quietApp(): Flagon & { logged: string[] } {
-  const app = new Flagon('upgrade') as Flagon & { logged: string[] }
-  app.logged = []
-  app.logger = {
-    debug() {},
-    info() {},
-    warn: (m: string) => void app.logged.push(m),
-    error: (m: string) => void app.logged.push(m),
-  }
+  const app = recordLogs(new Flagon('upgrade'))
   apps.push(app)
   return app
 }

@@ -11,6 +11,7 @@ import {
   useServerSessions,
   websocket,
 } from '../../src/index.js'
+import { recordLogs } from '../fixtures/logs.js'
 
 const root = fileURLToPath(new URL('../fixtures/static-app/', import.meta.url))
 const clients: TestClient[] = []
@@ -19,15 +20,8 @@ afterEach(async () => {
 })
 
 function appWith(store: Store, configure?: (app: Flagon) => void): Flagon & { logged: string[] } {
-  const app = new Flagon('server-sessions', { rootPath: root }) as Flagon & { logged: string[] }
+  const app = recordLogs(new Flagon('server-sessions', { rootPath: root }))
   app.secretKey = 'dev-secret-key'
-  app.logged = []
-  app.logger = {
-    debug() {},
-    info() {},
-    warn: (m: string) => void app.logged.push(m),
-    error: (m: string) => void app.logged.push(m),
-  }
   app.config.SESSION_STORE_TIMEOUT = 0.1
   app.get('/read', () => String(session.get('user') ?? 'nobody'))
   app.post('/login', () => {

@@ -8,6 +8,7 @@ import {
   type WebsocketResponseError,
   websocket,
 } from '../../src/index.js'
+import { recordLogs } from '../fixtures/logs.js'
 
 const clients: TestClient[] = []
 afterEach(async () => {
@@ -15,15 +16,8 @@ afterEach(async () => {
 })
 
 function appWithSessions(configure?: (app: Flagon) => void): Flagon & { logged: string[] } {
-  const app = new Flagon('sessions') as Flagon & { logged: string[] }
+  const app = recordLogs(new Flagon('sessions'))
   app.secretKey = 'dev-secret-key'
-  app.logged = []
-  app.logger = {
-    debug() {},
-    info() {},
-    warn: (m: string) => void app.logged.push(m),
-    error: (m: string) => void app.logged.push(m),
-  }
   app.get('/read', () => String(session.get('user') ?? 'nobody'))
   app.post('/login', () => {
     session.set('user', request.args.get('user') ?? '')

@@ -382,7 +382,7 @@ export class Flagon extends Scaffold {
 
   /** Handles `request` through the whole lifecycle; `send` writes the response before teardown. */
   handleRequest(request: Request, send: Send): Promise<void> {
-    return handleRequest(this, request, send)
+    return handleRequest(this, request, send) ?? Promise.resolve()
   }
 
   /**

@@ -173,6 +173,35 @@ abstract class RoutedContext<W extends Request | Websocket> {
     }
   }
 
+  /**
+   * `#inside`, answering without a promise when nothing in it waited: the session opened at once, `fn`
+   * returned a value, and no teardown needed awaiting. The same order and the same teardown error.
+   */
+  #insideNow<T>(fn: () => T | Promise<T>, getError: () => unknown): T | Promise<T> {
+    if (this.#open()) return this.#inside(fn, getError)
+    let result: T | Promise<T>
+    try {
+      result = fn()
+    } catch (error) {
+      const tearing = this.teardown(getError())
+      if (tearing) return tearing.then(() => Promise.reject(error))
+      throw error
+    }
+    if (isPromise(result)) return this.#finish(result, getError)
+    const tearing = this.teardown(getError())
+    return tearing ? tearing.then(() => result) : result
+  }
+
+  /** Waits for `result`, then tears down: the rest of `#insideNow` once `fn` answered with a promise. */
+  async #finish<T>(result: Promise<T>, getError: () => unknown): Promise<T> {
+    try {
+      return await result
+    } finally {
+      const tearing = this.teardown(getError())
+      if (tearing) await tearing
+    }
+  }
+
   /** The blueprint names of the matched endpoint, innermost first (`['parent.child', 'parent']`). */
   get blueprints(): string[] {
     return this.handshake.blueprints
@@ -182,6 +211,20 @@ abstract class RoutedContext<W extends Request | Websocket> {
   protected abstract frame(appContext: AppContext): ContextFrame
   /** The teardown functions of this kind of context; nothing to wait for when there are none. */
   protected abstract teardown(error: unknown): Promise<void> | undefined
+
+  /**
+   * `run`, answering without a promise when nothing waited (see `#insideNow`): the server's path for
+   * a request its view answers at once. When the app context has moments of its own (a pushed signal,
+   * a teardown function), it is `run`.
+   */
+  runNow<T>(fn: () => T | Promise<T>, getError: () => unknown): T | Promise<T> {
+    const outer = storage.getStore()
+    if (outer?.app.app === this.app)
+      return storage.run(this.frame(outer.app), () => this.#insideNow(fn, getError))
+    const appContext = new AppContext(this.app)
+    if (appcontextPushed.hasReceivers || appContext.hasTeardown) return this.run(fn, getError)
+    return storage.run(this.frame(appContext), () => this.#insideNow(fn, getError))
+  }
 
   /**
    * Runs `fn` inside this context (and an app context, reused when one for the same app is

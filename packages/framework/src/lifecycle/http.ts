@@ -28,16 +28,17 @@ export type Send = (response: Response) => Promise<void> | undefined
  * Handles one request from start to teardown, handing the response to `send` before the contexts pop.
  * Every step answers at once when it has nothing to wait for (no hooks, a synchronous view, the cookie
  * session): each promise costs an allocation and a turn of the microtask queue, and on Node 20 an
- * AsyncLocalStorage hook, so an ordinary request makes almost none.
+ * AsyncLocalStorage hook, so an ordinary request makes none: it is answered and torn down before this
+ * returns, and then nothing is returned to wait for.
  */
-export function handleRequest(app: Flagon, request: Request, send: Send): Promise<void> {
+export function handleRequest(app: Flagon, request: Request, send: Send): Promise<void> | undefined {
   const ctx = new RequestContext(app, request)
   let unhandled: unknown
   const answerError = (error: unknown): Promise<Response> => {
     unhandled = error
     return handleException(app, ctx, error).then((response) => finalize(app, ctx, response, true))
   }
-  return ctx.run(
+  const answered = ctx.runNow<void>(
     () => {
       let response: Response | Promise<Response>
       try {
@@ -51,6 +52,7 @@ export function handleRequest(app: Flagon, request: Request, send: Send): Promis
     },
     () => unhandled,
   )
+  return isThenable(answered) ? Promise.resolve(answered) : undefined
 }
 
 function fullDispatch(app: Flagon, ctx: RequestContext): Response | Promise<Response> {

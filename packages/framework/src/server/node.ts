@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
 import type { Flagon } from '../app.js'
 import { BadRequest, type HTTPException, ServiceUnavailable } from '../exceptions.js'
+import { handleRequest } from '../lifecycle/http.js'
 import { Request } from '../wrappers/request.js'
 import type { Response } from '../wrappers/response.js'
 import { bodyChunks, hasNoBody } from './body.js'
@@ -87,7 +88,7 @@ function serve(
     const answer = (error as HTTPException).getResponse?.() ?? new BadRequest().getResponse()
     return void writeResponse(app, res, answer, false)?.catch(fail)
   }
-  const handled = app.handleRequest(request, (response) => {
+  const handled = handleRequest(app, request, (response) => {
     // Too late: the client was already told the request timed out.
     if (res.headersSent) return undefined
     if (req.complete || !hasBody(request)) return writeResponse(app, res, response, req.method === 'HEAD')
@@ -100,6 +101,8 @@ function serve(
       return writeResponse(app, res, response, req.method === 'HEAD')
     })
   })
+  // Answered and torn down already: nothing to watch.
+  if (handled === undefined) return
   const limit = app.config.RESPONSE_TIMEOUT
   if (limit === null) return void handled.catch(fail)
   // Quart bounds only the sending; a view that never answers would hold its client forever.

@@ -161,9 +161,12 @@ abstract class RoutedContext<W extends Request | Websocket> {
   }
 
   /** Opens the session, runs `fn`, then tears this context down: the part of `run` inside the frame. */
-  async #inside<T>(fn: () => T | Promise<T>, getError: () => unknown): Promise<T> {
+  async #inside<T>(
+    fn: () => T | Promise<T>,
+    getError: () => unknown,
+    opening: Promise<void> | undefined = this.#open(),
+  ): Promise<T> {
     try {
-      const opening = this.#open()
       if (opening) await opening
       const result = fn()
       return isPromise(result) ? await result : result
@@ -178,7 +181,9 @@ abstract class RoutedContext<W extends Request | Websocket> {
    * returned a value, and no teardown needed awaiting. The same order and the same teardown error.
    */
   #insideNow<T>(fn: () => T | Promise<T>, getError: () => unknown): T | Promise<T> {
-    if (this.#open()) return this.#inside(fn, getError)
+    const opening = this.#open()
+    // A session interface that answered with a promise: the rest waits for it (the session is opened once).
+    if (opening) return this.#inside(fn, getError, opening)
     let result: T | Promise<T>
     try {
       result = fn()

@@ -54,6 +54,21 @@ class HangingStore implements Store {
 }
 
 describe('server-side sessions in the request lifecycle', () => {
+  it('read the store once per request', async () => {
+    const store = new MemoryStore()
+    let reads = 0
+    const get = store.get.bind(store)
+    store.get = (key: string) => {
+      reads++
+      return get(key)
+    }
+    const client = clientOf(appWith(store))
+    await client.post('/login?user=ann')
+    reads = 0
+    expect(await (await client.get('/read')).text()).toBe('ann')
+    expect(reads).toBe(1)
+  })
+
   it('keep the data in the store and only an id in the cookie', async () => {
     const store = new MemoryStore()
     const client = clientOf(appWith(store))

@@ -3,7 +3,7 @@
  * `TOUCH`. Records are UTF-8 text, as Quart-Session stores them. memjs opens a connection when it
  * needs one, so after the server comes back the next request simply reconnects.
  *
- * memjs's own methods do not expose CAS (its source says "TODO: support version (CAS)"), but its exported
+ * memjs's own methods do not expose CAS (its source leaves that for later), but its exported
  * binary-protocol layer does: `update` sends GET, then SET carrying the CAS value it read (ADD when
  * there was no record) through `client.perform`, and reads again when Memcached answers "exists".
  * Memcached has nothing that spans two keys, so `replace` deletes the old record before writing the new.

@@ -19,18 +19,19 @@ import { requestLimits } from './limits.js'
 export function nodeHandler(app: Flagon): (req: IncomingMessage, res: ServerResponse) => void {
   const deadlines = new Deadlines()
   return (req, res) => {
-    const fail = (error: unknown) => {
-      // Only a failure of Flagon itself gets here; the lifecycle answers the app's errors.
-      app.logger.error(`Failed to answer ${req.method} ${req.url}`, error)
-      if (!res.headersSent) res.writeHead(500).end()
-      else res.destroy()
-    }
     try {
-      serve(app, req, res, deadlines, fail)
+      serve(app, req, res, deadlines)
     } catch (error) {
-      fail(error)
+      failed(app, req, res, error)
     }
   }
+}
+
+/** Only a failure of Flagon itself gets here; the lifecycle answers the app's errors. */
+function failed(app: Flagon, req: IncomingMessage, res: ServerResponse, error: unknown): void {
+  app.logger.error(`Failed to answer ${req.method} ${req.url}`, error)
+  if (!res.headersSent) res.writeHead(500).end()
+  else res.destroy()
 }
 
 /**
@@ -73,20 +74,16 @@ function cannedAnswer(code: string | undefined): string {
   return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`
 }
 
-function serve(
-  app: Flagon,
-  req: IncomingMessage,
-  res: ServerResponse,
-  deadlines: Deadlines,
-  fail: (error: unknown) => void,
-): void {
+function serve(app: Flagon, req: IncomingMessage, res: ServerResponse, deadlines: Deadlines): void {
   let request: Request
   try {
     request = requestFromNode(app, req)
   } catch (error) {
     // A request the Request wrapper cannot represent (an invalid header value) is the client's error.
     const answer = (error as HTTPException).getResponse?.() ?? new BadRequest().getResponse()
-    return void writeResponse(app, res, answer, false)?.catch(fail)
+    return void writeResponse(app, res, answer, false)?.catch((error: unknown) =>
+      failed(app, req, res, error),
+    )
   }
   const handled = handleRequest(app, request, (response) => {
     // Too late: the client was already told the request timed out.
@@ -104,7 +101,7 @@ function serve(
   // Answered and torn down already: nothing to watch.
   if (handled === undefined) return
   const limit = app.config.RESPONSE_TIMEOUT
-  if (limit === null) return void handled.catch(fail)
+  if (limit === null) return void handled.catch((error: unknown) => failed(app, req, res, error))
   // Quart bounds only the sending; a view that never answers would hold its client forever.
   const watched = deadlines.watch(res, limit, () => {
     app.logger.warn(
@@ -119,7 +116,7 @@ function serve(
     () => deadlines.unwatch(watched),
     (error: unknown) => {
       deadlines.unwatch(watched)
-      fail(error)
+      failed(app, req, res, error)
     },
   )
 }

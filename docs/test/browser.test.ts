@@ -16,6 +16,7 @@ import { extname, join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureDebianPackages } from '../../scripts/debian-packages.js'
 
 const docs = fileURLToPath(new URL('..', import.meta.url))
 const dist = join(docs, '.vitepress', 'dist')
@@ -135,14 +136,7 @@ function watchErrors(page: Page): string[] {
 
 /** Debian's chromium, installed when missing; nothing downloads a browser of its own. */
 function installChromium(): void {
-  if (existsSync(chromiumPath)) return
-  const install = () => execFileSync('apt-get', ['install', '-y', 'chromium'], { stdio: 'inherit' })
-  try {
-    install()
-  } catch {
-    execFileSync('apt-get', ['update'], { stdio: 'inherit' })
-    install()
-  }
+  if (!existsSync(chromiumPath)) ensureDebianPackages(['chromium'])
 }
 
 /** TypeDoc, then VitePress: what `pnpm --filter @flagon/docs build` runs. */

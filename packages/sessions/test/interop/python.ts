@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { ensureDebianPackages } from '../../../../scripts/debian-packages.js'
 
 /** The interpreter Debian's packages belong to. */
 export const PYTHON = '/usr/bin/python3'
@@ -18,23 +19,7 @@ const SCRIPT = fileURLToPath(new URL('./flask_cookies.py', import.meta.url))
  */
 export function ensureFlask(): void {
   if (canImportFlask()) return
-  const install = [
-    '-o',
-    'DPkg::Lock::Timeout=300',
-    'install',
-    '-y',
-    '--no-install-recommends',
-    'python3-flask',
-    'python3-itsdangerous',
-  ]
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
-  try {
-    execFileSync('apt-get', install, { env, stdio: 'pipe' })
-  } catch {
-    // A fresh machine has no package lists yet.
-    execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=300', 'update'], { env, stdio: 'pipe' })
-    execFileSync('apt-get', install, { env, stdio: 'pipe' })
-  }
+  ensureDebianPackages(['python3-flask', 'python3-itsdangerous'])
   if (!canImportFlask()) throw new Error(`${PYTHON} still cannot import flask after apt-get install.`)
 }
 

@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { ensureDebianPackages } from '../../../../scripts/debian-packages.js'
 
 const PYTHON = '/usr/bin/python3'
 const SCRIPT = fileURLToPath(new URL('./quart_session.py', import.meta.url))
@@ -31,15 +32,7 @@ export type Described = [type: string, value: unknown]
  */
 export function ensureQuartSessionSide(): void {
   if (canImport()) return
-  const install = ['-o', 'DPkg::Lock::Timeout=300', 'install', '-y', '--no-install-recommends', ...PACKAGES]
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
-  try {
-    execFileSync('apt-get', install, { env, stdio: 'pipe' })
-  } catch {
-    // A fresh machine has no package lists yet.
-    execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=300', 'update'], { env, stdio: 'pipe' })
-    execFileSync('apt-get', install, { env, stdio: 'pipe' })
-  }
+  ensureDebianPackages(PACKAGES)
   if (!canImport()) throw new Error(`${PYTHON} still cannot import flask and redis after apt-get install.`)
 }
 

@@ -12,6 +12,7 @@ import { connect, createServer } from 'node:net'
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { ensureDebianPackages } from '../../../../scripts/debian-packages.js'
 
 /** A server process on a fixed port. */
 export interface TestServer {
@@ -264,39 +265,7 @@ const packageOf: Record<string, string> = {
 }
 
 function ensureInstalled(...bins: string[]): void {
-  const missing = bins.filter((bin) => !hasCommand(bin))
-  if (missing.length === 0) return
-  // CI runs as root on Debian with nothing preinstalled; several test files may get here at once.
-  const install = () =>
-    execFileSync(
-      'apt-get',
-      [
-        '-o',
-        'DPkg::Lock::Timeout=300',
-        'install',
-        '-y',
-        '--no-install-recommends',
-        ...missing.map((bin) => packageOf[bin] ?? bin),
-      ],
-      { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } },
-    )
-  try {
-    install()
-  } catch {
-    execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=300', 'update'], { stdio: 'ignore' })
-    install()
-  }
-  const still = missing.filter((bin) => !hasCommand(bin))
-  if (still.length > 0) throw new Error(`${still.join(', ')} still missing after apt-get install.`)
-}
-
-function hasCommand(bin: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
+  ensureDebianPackages(bins.map((bin) => packageOf[bin] ?? bin))
 }
 
 // Listening on them all at once, so that the n ports differ.

@@ -10,6 +10,7 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { NullSession, type Session } from '@flagon/sessions'
 import type { Flagon } from './app.js'
 import { Globals } from './globals/g.js'
+import { isPromise } from './is-promise.js'
 import type { Rule } from './routing/rule.js'
 import { appcontextPopped, appcontextPushed, appcontextTearingDown, requestTearingDown } from './signals.js'
 import type { Request } from './wrappers/request.js'
@@ -232,6 +233,34 @@ abstract class RoutedContext<W extends Request | Websocket> {
   }
 
   /**
+   * Enters this context for a caller that leaves it itself, later: `start` runs inside it once the
+   * session is open, and gets `leave`, which tears the context down (as `run` does when `fn` ends).
+   * A websocket handler waits for as long as its connection lives, and an async frame waiting with
+   * it, in `run`, would be kept (with its promises) by every idle socket. Resolves once `start` has
+   * run; rejects when entering failed (an `appcontextPushed` receiver threw) or `start` threw.
+   */
+  enter(start: (leave: (error: unknown) => Promise<void>) => void): Promise<void> {
+    const outer = storage.getStore()
+    const reuse = outer?.app.app === this.app ? outer.app : undefined
+    const appContext = reuse ?? new AppContext(this.app)
+    // The app context's own moments, in an app-only frame, as in `run`; none for a reused one.
+    const appFrame: ContextFrame | undefined =
+      !reuse && (appcontextPushed.hasReceivers || appContext.hasTeardown) ? { app: appContext } : undefined
+    const leave = async (error: unknown): Promise<void> => {
+      const tearing = this.teardown(error)
+      if (tearing) await tearing
+      if (appFrame && appContext.hasTeardown) await storage.run(appFrame, () => appContext.teardown(error))
+    }
+    return storage.run(this.frame(appContext), async () => {
+      if (appFrame && appcontextPushed.hasReceivers)
+        await storage.run(appFrame, () => appcontextPushed.send(this.app))
+      const opening = this.#open()
+      if (opening) await opening
+      start(leave)
+    })
+  }
+
+  /**
    * Runs `fn` inside this context (and an app context, reused when one for the same app is
    * active), then runs the teardown functions with the error that went unhandled.
    */
@@ -304,10 +333,6 @@ export class WebsocketContext extends RoutedContext<Websocket> {
   protected teardown(error: unknown): Promise<void> {
     return this.app.doTeardownWebsocket(this, error)
   }
-}
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function'
 }
 
 /** Runs `fn` in a given frame; used to carry a context into callbacks (`copyCurrentRequestContext`). */

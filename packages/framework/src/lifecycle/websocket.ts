@@ -13,6 +13,7 @@ import { StoreUnavailable } from '@flagon/sessions'
 import type { Flagon } from '../app.js'
 import { WebsocketContext } from '../context.js'
 import { Forbidden, InternalServerError } from '../exceptions.js'
+import { isPromise } from '../is-promise.js'
 import type { ViewResult } from '../scaffold.js'
 import { websocketFinished, websocketStarted } from '../signals.js'
 import type { Response } from '../wrappers/response.js'
@@ -21,48 +22,113 @@ import { handleException, handleUserError } from './errors.js'
 import { afterOrder, beforeOrder } from './hooks.js'
 import { makeResponse } from './make-response.js'
 
-/** Sends an HTTP response instead of completing the handshake. */
-export type Reject = (response: Response) => Promise<void>
-
-/**
- * Handles one websocket from handshake to teardown. Its functions wait for as long as the
- * connection lives, each with its frame and promises: only those that must wait are async.
- */
-export function handleWebsocket(app: Flagon, websocket: Websocket, reject: Reject): Promise<void> {
-  const ctx = new WebsocketContext(app, websocket)
-  let unhandled: unknown
-  return ctx.run(
-    async () => {
-      let response: Response | undefined
-      // A revocation of this session anywhere closes the socket (server-side sessions only).
-      const untrack = app.trackWebsocketSession(ctx)
-      try {
-        try {
-          response = await fullDispatch(app, ctx)
-        } catch (error) {
-          unhandled = error
-          const answer = await handleException(app, ctx, error)
-          response = websocket.accepted ? undefined : await finalize(app, ctx, answer, true)
-        }
-        await conclude(app, ctx, response, closeCodeFor(unhandled), reject)
-      } finally {
-        untrack()
-      }
-    },
-    () => unhandled,
-  )
+/** What the server adapter does for the lifecycle of one websocket. */
+export interface WebsocketServing {
+  /** Sends an HTTP response instead of completing the handshake. */
+  reject(response: Response): Promise<void>
+  /** Called once the websocket has been served and its contexts torn down; with an error the lifecycle could not handle. */
+  done(error?: unknown): void
 }
 
-async function fullDispatch(app: Flagon, ctx: WebsocketContext): Promise<Response | undefined> {
-  let result: ViewResult
-  try {
-    if (websocketStarted.hasReceivers) await websocketStarted.send(app)
-    result = (await preprocess(app, ctx)) ?? (await dispatch(app, ctx))
-  } catch (error) {
-    // A client that went away is the normal end of a conversation, not an error.
-    if (error instanceof WebsocketDisconnect) return undefined
-    result = await handleUserError(app, ctx, error)
+/** How the handler, or what ran before it, ended. */
+type Outcome = { result: ViewResult } | { error: unknown }
+
+/**
+ * Handles one websocket from handshake to teardown. While the handler runs (as long as the
+ * connection lives) nothing of the lifecycle waits in an async frame: the handler's promise holds
+ * one reaction, and an idle socket keeps only that and this object (the frames, promises and
+ * closures of a lifecycle written with `await` throughout were most of an idle websocket's memory).
+ */
+export function handleWebsocket(app: Flagon, websocket: Websocket, serving: WebsocketServing): void {
+  const conversation = new Conversation(app, new WebsocketContext(app, websocket), serving)
+  conversation.ctx.enter((leave) => conversation.begin(leave)).catch((error: unknown) => serving.done(error))
+}
+
+class Conversation {
+  // A revocation of this session anywhere closes the socket (server-side sessions only).
+  #untrack: () => void = untracked
+  #leave: ((error: unknown) => Promise<void>) | undefined
+
+  constructor(
+    readonly app: Flagon,
+    readonly ctx: WebsocketContext,
+    readonly serving: WebsocketServing,
+  ) {}
+
+  /** Inside the entered context: the handler runs, and `end` is called once with how it ended. */
+  begin(leave: (error: unknown) => Promise<void>): void {
+    this.#leave = leave
+    this.#untrack = this.app.trackWebsocketSession(this.ctx)
+    start(this.app, this.ctx).then(
+      ({ result }) => {
+        if (isPromise(result))
+          result.then(
+            (value) => this.end({ result: value }),
+            (error: unknown) => this.end({ error }),
+          )
+        else this.end({ result })
+      },
+      (error: unknown) => this.end({ error }),
+    )
   }
+
+  end(outcome: Outcome): void {
+    complete(this.app, this.ctx, outcome, this.serving, this.#untrack, this.#leave!).then(
+      () => this.serving.done(),
+      (error: unknown) => this.serving.done(error),
+    )
+  }
+}
+
+function untracked(): void {}
+
+/**
+ * websocketStarted, the preprocessors and beforeWebsocket, then the handler is called: its promise
+ * comes back boxed, so that awaiting this function does not wait for the handler.
+ */
+async function start(
+  app: Flagon,
+  ctx: WebsocketContext,
+): Promise<{ result: ViewResult | Promise<ViewResult> }> {
+  if (websocketStarted.hasReceivers) await websocketStarted.send(app)
+  const early = await preprocess(app, ctx)
+  return { result: early ?? dispatch(app, ctx) }
+}
+
+/** After the handler: its value or error through the after-functions, the close or rejection, teardown. */
+async function complete(
+  app: Flagon,
+  ctx: WebsocketContext,
+  outcome: Outcome,
+  serving: WebsocketServing,
+  untrack: () => void,
+  leave: (error: unknown) => Promise<void>,
+): Promise<void> {
+  const { websocket } = ctx
+  let unhandled: unknown
+  try {
+    let response: Response | undefined
+    try {
+      response = await respond(app, ctx, outcome)
+    } catch (error) {
+      unhandled = error
+      const answer = await handleException(app, ctx, error)
+      response = websocket.accepted ? undefined : await finalize(app, ctx, answer, true)
+    }
+    await conclude(app, ctx, response, closeCodeFor(unhandled), serving)
+  } finally {
+    untrack()
+    await leave(unhandled)
+  }
+}
+
+async function respond(app: Flagon, ctx: WebsocketContext, outcome: Outcome): Promise<Response | undefined> {
+  let result: ViewResult
+  if ('error' in outcome) {
+    // A client that went away is the normal end of a conversation, not an error.
+    if (outcome.error instanceof WebsocketDisconnect) return undefined
+    result = await handleUserError(app, ctx, outcome.error)
+  } else result = outcome.result
   return finalize(app, ctx, result, false)
 }
 
@@ -129,7 +195,7 @@ async function conclude(
   ctx: WebsocketContext,
   response: Response | undefined,
   closeCode: number,
-  reject: Reject,
+  serving: WebsocketServing,
 ): Promise<void> {
   const { websocket } = ctx
   if (websocket.accepted) {
@@ -138,7 +204,7 @@ async function conclude(
   }
   if (websocket.closedBeforeAccept) {
     // Hypercorn's answer to a close before the handshake completed.
-    await reject(response ?? new Forbidden().getResponse())
+    await serving.reject(response ?? new Forbidden().getResponse())
     return
   }
   // The client left before the handshake completed: there is no one to answer.
@@ -150,7 +216,7 @@ async function conclude(
     )
     response = new InternalServerError().getResponse()
   }
-  await reject(response)
+  await serving.reject(response)
 }
 
 /** 1000 for a handler that ended, 1013 (try again later) when the session store failed, else 1011. */

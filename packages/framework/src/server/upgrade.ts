@@ -12,7 +12,7 @@ import { createRequire } from 'node:module'
 import type { Duplex } from 'node:stream'
 import type { WebSocket, WebSocketServer } from 'ws'
 import type { Flagon } from '../app.js'
-import { handleWebsocket } from '../lifecycle/websocket.js'
+import { handleWebsocket, type WebsocketServing } from '../lifecycle/websocket.js'
 import type { Response } from '../wrappers/response.js'
 import { type AcceptOptions, Websocket, WebsocketDisconnect } from '../wrappers/websocket.js'
 import { requestFromNode } from './node.js'
@@ -90,15 +90,30 @@ export function upgradeHandler(app: Flagon, open: Set<Websocket>): UpgradeListen
  */
 function serve(app: Flagon, open: Set<Websocket>, websocket: Websocket, socket: Duplex): void {
   open.add(websocket)
-  handleWebsocket(app, websocket, (response) => writeResponse(socket, response)).then(
-    () => open.delete(websocket),
-    (error: unknown) => {
-      open.delete(websocket)
-      app.logger.error(`Failed to serve the websocket ${websocket.path}`, error)
-      if (websocket.socket) websocket.socket.terminate()
-      else socket.destroy()
-    },
-  )
+  handleWebsocket(app, websocket, new Serving(app, open, websocket, socket))
+}
+
+/** What the lifecycle of one websocket asks of the server: one object per socket, no closures. */
+class Serving implements WebsocketServing {
+  constructor(
+    readonly app: Flagon,
+    readonly open: Set<Websocket>,
+    readonly websocket: Websocket,
+    readonly socket: Duplex,
+  ) {}
+
+  reject(response: Response): Promise<void> {
+    return writeResponse(this.socket, response)
+  }
+
+  done(error?: unknown): void {
+    const { websocket } = this
+    this.open.delete(websocket)
+    if (error === undefined) return
+    this.app.logger.error(`Failed to serve the websocket ${websocket.path}`, error)
+    if (websocket.socket) websocket.socket.terminate()
+    else this.socket.destroy()
+  }
 }
 
 /** Only a GET asking for `websocket` is a handshake; Hypercorn serves any other upgrade as HTTP. */

@@ -97,16 +97,19 @@ export class Request {
   /** The converted URL parameters of the matched rule, set by the app after routing. */
   viewArgs: Record<string, unknown> | null = null
 
-  readonly #reader: BodyReader
+  // Made when the body is first asked for: most requests never read one, and a websocket keeps its
+  // handshake request for as long as it lives.
+  #reader: BodyReader | AsyncIterable<Uint8Array> | null
   #headers: Headers | undefined
   readonly #rawHeaders: readonly string[] | undefined
   #args: MultiDict | undefined
   #cookies: ReadonlyMap<string, string> | undefined
   #contentType: [string, Record<string, string>] | undefined
   #authorization: Authorization | null | undefined
-  readonly #accepts = new Map<string, Accept>()
+  #accepts: Map<string, Accept> | undefined
   #form: Promise<ParsedForm> | null = null
-  #json: [normal: unknown, silent: unknown] = [UNSET, UNSET]
+  #json: unknown = UNSET
+  #silentJson: unknown = UNSET
 
   constructor(init: RequestInit) {
     this.method = init.method.toUpperCase()
@@ -131,7 +134,7 @@ export class Request {
     this.bodyTimeout = init.bodyTimeout ?? null
     this.maxFormMemorySize = init.maxFormMemorySize ?? null
     this.maxFormParts = init.maxFormParts ?? null
-    this.#reader = new BodyReader(init.body, this)
+    this.#reader = init.body
   }
 
   /** The request's headers. */
@@ -311,12 +314,12 @@ export class Request {
    * @throws RequestEntityTooLarge, RequestTimeout, BadRequest — see {@link RequestBody}
    */
   body(): RequestBody {
-    return this.#reader.body()
+    return this.#bodyReader().body()
   }
 
   /** The body as text, in the Content-Type's charset (UTF-8 by default or when unknown). */
   async text(): Promise<string> {
-    const bytes = await this.#reader.read()
+    const bytes = await this.#bodyReader().read()
     return decoderFor(this.#parsedContentType()[1].charset).decode(bytes)
   }
 
@@ -326,24 +329,25 @@ export class Request {
    * @throws BadRequest (400) `Failed to decode JSON object: …` when it does not parse, unless `silent`
    */
   async json(options: JsonOptions = {}): Promise<unknown> {
-    const slot = options.silent ? 1 : 0
-    if (this.#json[slot] !== UNSET) return this.#json[slot]
+    const cached = options.silent ? this.#silentJson : this.#json
+    if (cached !== UNSET) return cached
     if (!(options.force || this.isJson)) {
       if (options.silent) return null
       throw new UnsupportedMediaType(
         "Did not attempt to load JSON data because the request Content-Type was not 'application/json'.",
       )
     }
-    const bytes = await this.#reader.read()
+    const bytes = await this.#bodyReader().read()
     let value: unknown
     try {
       value = JSON.parse(decodeUtf8Strictly(bytes))
     } catch (error) {
       if (!options.silent) throw new BadRequest(`Failed to decode JSON object: ${(error as Error).message}`)
-      this.#json[1] = null
+      this.#silentJson = null
       return null
     }
-    this.#json = [value, value]
+    this.#json = value
+    this.#silentJson = value
     return value
   }
 
@@ -376,7 +380,7 @@ export class Request {
 
   #parsedForm(): Promise<ParsedForm> {
     if (this.#form === null) {
-      const parsing = parseForm(() => this.#reader.read(), this.mimetype, this.mimetypeParams, this)
+      const parsing = parseForm(() => this.#bodyReader().read(), this.mimetype, this.mimetypeParams, this)
       this.#form = parsing
       // Concurrent callers share one parse; a failed one may be retried (e.g. after raising a limit).
       parsing.catch(() => {
@@ -395,12 +399,18 @@ export class Request {
   }
 
   #accept<T extends Accept>(header: string, parse: (value: string | null) => T): T {
+    this.#accepts ??= new Map()
     let accept = this.#accepts.get(header)
     if (accept === undefined) {
       accept = parse(this.header(header))
       this.#accepts.set(header, accept)
     }
     return accept as T
+  }
+
+  #bodyReader(): BodyReader {
+    if (!(this.#reader instanceof BodyReader)) this.#reader = new BodyReader(this.#reader, this)
+    return this.#reader
   }
 }
 

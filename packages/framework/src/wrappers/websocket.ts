@@ -32,6 +32,22 @@ export type Acceptor = (options: AcceptOptions) => Promise<WsSocket>
 
 type Message = string | Uint8Array
 
+interface Waiter {
+  resolve: (value: Message | IteratorResult<Message>) => void
+  reject: (error: unknown) => void
+  /** Wants an IteratorResult (the `for await` loop), which ends instead of throwing once closed. */
+  iterating: boolean
+}
+
+// What send() answers when the frame went straight to the socket: one settled promise for every such send.
+const SENT: Promise<void> = Promise.resolve()
+// Above this many bytes waiting to be written, send() waits for its frame to be written.
+const SEND_HIGH_WATER = 64 * 1024
+const TEXT = { binary: false }
+const BINARY = { binary: true }
+
+const ENDED: IteratorResult<Message> = Object.freeze({ value: undefined, done: true })
+
 // Stop reading from a client whose messages the handler is not consuming, and read on again
 // once it has caught up: the queue never grows without bound.
 const PAUSE_AT = 64
@@ -47,8 +63,11 @@ export class Websocket implements AsyncIterable<Message> {
   #accept: Acceptor | undefined
   #socket: WsSocket | undefined
   #accepting: Promise<WsSocket> | undefined
-  readonly #queue: Message[] = []
-  readonly #waiters: Array<{ resolve: (m: Message) => void; reject: (e: unknown) => void }> = []
+  // Made on first use: an echo hands each message straight to its waiting receiver, never queueing.
+  #queue: Message[] | undefined
+  // Who waits for the next message: usually one receiver, so the first has a field of its own.
+  #waiter: Waiter | undefined
+  #moreWaiters: Waiter[] | undefined
   #closed: WebsocketDisconnect | undefined
   #closedBeforeAccept = false
   // Made on first use of `signal`: an AbortController is a large share of an idle websocket's memory.
@@ -176,15 +195,44 @@ export class Websocket implements AsyncIterable<Message> {
   receive(): Promise<Message> {
     // Not an async function: an idle handler waits here, and each async frame (with its promises)
     // that waits with it is kept for as long as the connection lives.
+    return this.#next(false) as Promise<Message>
+  }
+
+  /**
+   * The next message, or with `iterating` its IteratorResult (done once closed): one promise per
+   * message either way, resolved by the socket's listener with what the caller wants.
+   */
+  #next(iterating: boolean): Promise<Message | IteratorResult<Message>> {
     const socket = this.#socket
-    if (!socket) return this.#ensureAccepted().then(() => this.receive())
-    const next = this.#queue.shift()
-    if (next !== undefined) {
-      if (this.#queue.length <= RESUME_AT && socket.isPaused) socket.resume()
-      return Promise.resolve(next)
+    if (!socket) {
+      const accepted = this.#ensureAccepted().then(() => this.#next(iterating))
+      return iterating ? accepted.catch(endOnDisconnect) : accepted
     }
-    if (this.#closed) return Promise.reject(this.#closed)
-    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }))
+    const next = this.#queue?.shift()
+    if (next !== undefined) {
+      if (this.#queue!.length <= RESUME_AT && socket.isPaused) socket.resume()
+      return Promise.resolve(iterating ? { value: next, done: false } : next)
+    }
+    if (this.#closed) return iterating ? Promise.resolve(ENDED) : Promise.reject(this.#closed)
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, iterating }
+      if (!this.#waiter) this.#waiter = waiter
+      else {
+        this.#moreWaiters ??= []
+        this.#moreWaiters.push(waiter)
+      }
+    })
+  }
+
+  /** The next message as an IteratorResult, for `Messages`. @internal */
+  nextResult(): Promise<IteratorResult<Message>> {
+    return this.#next(true) as Promise<IteratorResult<Message>>
+  }
+
+  #takeWaiter(): Waiter | undefined {
+    const waiter = this.#waiter
+    this.#waiter = this.#moreWaiters?.shift()
+    return waiter
   }
 
   /** The next message, parsed as JSON. */
@@ -194,17 +242,25 @@ export class Websocket implements AsyncIterable<Message> {
   }
 
   /**
-   * Sends a text (string) or binary frame; resolves once the frame has been handed to the network,
-   * so a fast sender cannot buffer without bound.
+   * Sends a text (string) or binary frame. Resolves at once while little was waiting to be written
+   * (under 64 KiB), else once this frame has been handed to the network: a fast sender, or one
+   * whose client does not read, waits instead of buffering without bound (as Hypercorn waits for
+   * its transport to drain).
    * @throws WebsocketDisconnect once the connection has closed.
    */
   send(data: string | Uint8Array | ArrayBuffer): Promise<void> {
-    // Not an async function: one promise per message sent, not three (an echo sends as often as it receives).
+    // Not an async function, and no promise of its own in the common case: an echo sends as often as it receives.
     const socket = this.#socket
     if (!socket) return this.#ensureAccepted().then(() => this.send(data))
     if (this.#closed) return Promise.reject(this.#closed)
+    const options = typeof data === 'string' ? TEXT : BINARY
+    // A closing socket answers through the callback, with the error the caller is given.
+    if (socket.readyState === socket.OPEN && socket.bufferedAmount < SEND_HIGH_WATER) {
+      socket.send(data, options)
+      return SENT
+    }
     return new Promise<void>((resolve, reject) => {
-      socket.send(data, { binary: typeof data !== 'string' }, (error) => {
+      socket.send(data, options, (error) => {
         if (error) reject(this.#closed ?? error)
         else resolve()
       })
@@ -284,9 +340,13 @@ export class Websocket implements AsyncIterable<Message> {
   static #onMessage(this: WsSocket, data: RawData, isBinary: boolean): void {
     const websocket = (this as OwnedSocket)[owner]
     const message: Message = isBinary ? toBytes(data) : data.toString()
-    const waiter = websocket.#waiters.shift()
-    if (waiter) waiter.resolve(message)
-    else if (websocket.#queue.push(message) >= PAUSE_AT) this.pause()
+    const waiter = websocket.#takeWaiter()
+    if (waiter) {
+      waiter.resolve(waiter.iterating ? { value: message, done: false } : message)
+      return
+    }
+    websocket.#queue ??= []
+    if (websocket.#queue.push(message) >= PAUSE_AT) this.pause()
   }
 
   static #onClose(this: WsSocket, code: number, reason: Buffer): void {
@@ -297,7 +357,10 @@ export class Websocket implements AsyncIterable<Message> {
   #markClosed(code: number, reason: string): void {
     if (this.#closed) return
     this.#closed = new WebsocketDisconnect(code, reason)
-    for (const waiter of this.#waiters.splice(0)) waiter.reject(this.#closed)
+    for (let waiter = this.#takeWaiter(); waiter; waiter = this.#takeWaiter()) {
+      if (waiter.iterating) waiter.resolve(ENDED)
+      else waiter.reject(this.#closed)
+    }
     this.#controller?.abort(this.#closed)
   }
 }
@@ -314,16 +377,13 @@ class Messages implements AsyncIterator<Message> {
   }
 
   next(): Promise<IteratorResult<Message>> {
-    return this.#websocket.receive().then(nextResult, endOnDisconnect)
+    return this.#websocket.nextResult()
   }
 }
 
-function nextResult(value: Message): IteratorResult<Message> {
-  return { value, done: false }
-}
-
+/** A loop over the messages of a socket whose client left before it was accepted simply ends. */
 function endOnDisconnect(error: unknown): IteratorResult<Message> {
-  if (error instanceof WebsocketDisconnect) return { value: undefined, done: true }
+  if (error instanceof WebsocketDisconnect) return ENDED
   throw error
 }
 

@@ -475,8 +475,9 @@ describe('1,000 idle websockets', () => {
         `${after.websocketsRunning} left after they closed, heap ${((after.memory.heapUsed - start.memory.heapUsed) / MiB).toFixed(1)} MiB above the start`,
     )
     expect(open.websocketsRunning).toBe(1000)
-    // Issue 11 asked for at most 12 KB each: about 16 KiB then, about 9.5 now (raw `ws` about 3).
-    expect(each).toBeLessThanOrEqual(12 * 1024)
+    // Issue 11 asked for at most 12 KB each: about 16 KiB at first, 9.5 with shared timers, about 7.1
+    // with the lifecycle as callbacks while the handler waits (raw `ws` about 3).
+    expect(each).toBeLessThanOrEqual(8 * 1024)
     expect(after.websocketsRunning).toBe(0)
     expect(after.memory.heapUsed - start.memory.heapUsed).toBeLessThan(4 * MiB)
   }, 20_000)

@@ -57,6 +57,32 @@ describe('a websocket route', () => {
     expect(ended).toBe(true)
   })
 
+  it('hands messages to receivers waiting together in the order they asked, then ends their loops on close', async () => {
+    const app = quietApp()
+    let looped: string[] | undefined
+    app.websocket('/ws', async () => {
+      await websocket.accept()
+      const [a, b, c] = await Promise.all([websocket.receive(), websocket.receive(), websocket.receive()])
+      await websocket.send(`${a} ${b} ${c}`)
+      // Two loops waiting at once: the close ends both.
+      const seen: string[] = []
+      const loop = async () => {
+        for await (const message of websocket) seen.push(String(message))
+      }
+      await Promise.all([loop(), loop()])
+      looped = seen
+    })
+    const ws = await clientOf(app).websocket('/ws')
+    for (const word of ['one', 'two', 'three']) await ws.send(word)
+    expect(await ws.receive()).toBe('one two three')
+    await ws.send('four')
+    await new Promise((r) => setTimeout(r, 20))
+    await ws.close()
+    const deadline = performance.now() + 2000
+    while (!looped && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5))
+    expect(looped).toEqual(['four'])
+  })
+
   it('accepts implicitly on the first send, and closes with 1000 when the handler returns', async () => {
     const app = quietApp()
     app.websocket('/ws', async () => {
@@ -325,6 +351,70 @@ describe('keeping websockets alive', () => {
     for (let i = 0; i < 100; i++) client.send(`message ${i}`)
     expect(await answer).toBe('all 100')
     client.close()
+    await app.close()
+  })
+})
+
+describe('websocket.send', () => {
+  /** A client that completes the handshake by hand, then reads only when told to. */
+  async function rawClient(port: number, path: string): Promise<import('node:net').Socket> {
+    const { connect } = await import('node:net')
+    const socket = connect(port, '127.0.0.1')
+    socket.write(
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    )
+    let head = ''
+    while (!head.includes('\r\n\r\n')) {
+      const chunk: Buffer = await new Promise((resolve) => socket.once('data', resolve))
+      head += chunk.toString('latin1')
+    }
+    expect(head).toMatch(/^HTTP\/1\.1 101/)
+    return socket
+  }
+
+  it('resolves at once while the socket takes the frame', async () => {
+    const app = quietApp()
+    let settledAtOnce: boolean | undefined
+    app.websocket('/ws', async () => {
+      await websocket.accept()
+      const sending = websocket.send('hello')
+      const first = await Promise.race([sending.then(() => 'sent'), Promise.resolve().then(() => 'pending')])
+      settledAtOnce = first === 'sent'
+    })
+    const server = await app.listen({ port: 0 })
+    const socket = await rawClient((server.address() as import('node:net').AddressInfo).port, '/ws')
+    while (settledAtOnce === undefined) await new Promise((r) => setTimeout(r, 5))
+    expect(settledAtOnce).toBe(true)
+    socket.destroy()
+    await app.close()
+  })
+
+  it('waits for a client that does not read once 64 KiB wait to be written, and goes on when it reads', async () => {
+    const app = quietApp()
+    const chunk = new Uint8Array(64 * 1024)
+    const total = 1024 // 64 MiB: far more than the kernel's socket buffers hold on loopback
+    let sent = 0
+    let finished = false
+    app.websocket('/ws', async () => {
+      for (; sent < total; sent++) await websocket.send(chunk)
+      finished = true
+    })
+    const server = await app.listen({ port: 0 })
+    const socket = await rawClient((server.address() as import('node:net').AddressInfo).port, '/ws')
+    socket.pause()
+    await new Promise((r) => setTimeout(r, 500))
+    // Stalled: what the kernel buffers plus one frame over the mark, not all 64 MiB.
+    expect(sent).toBeGreaterThan(0)
+    expect(sent).toBeLessThan(total / 2)
+    const stalledAt = sent
+    await new Promise((r) => setTimeout(r, 200))
+    expect(sent).toBe(stalledAt)
+    socket.resume()
+    const deadline = performance.now() + 10_000
+    while (!finished && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10))
+    expect(finished).toBe(true)
+    socket.destroy()
     await app.close()
   })
 })

@@ -335,6 +335,26 @@ export class WebsocketContext extends RoutedContext<Websocket> {
   }
 }
 
+/**
+ * Ends `res` outside every context. What the end starts outlives the request: the write's callback
+ * sets the connection's keep-alive timer, and a timer keeps the context it was made in, so an idle
+ * keep-alive connection would hold its last request (its context, request, session) until the next.
+ */
+export function endOutsideContext(
+  res: { end(chunk?: string | Uint8Array): unknown },
+  chunk?: string | Uint8Array,
+): void {
+  storage.exit(end, res, chunk)
+}
+
+function end(
+  res: { end(chunk?: string | Uint8Array): unknown },
+  chunk: string | Uint8Array | undefined,
+): void {
+  if (chunk === undefined) res.end()
+  else res.end(chunk)
+}
+
 /** Runs `fn` in a given frame; used to carry a context into callbacks (`copyCurrentRequestContext`). */
 export function runInFrame<T>(frame: ContextFrame, fn: () => T): T {
   return storage.run(frame, fn)

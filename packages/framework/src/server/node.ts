@@ -7,6 +7,7 @@ import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:ht
 import type { Duplex } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
 import type { Flagon } from '../app.js'
+import { endOutsideContext } from '../context.js'
 import { BadRequest, type HTTPException, ServiceUnavailable } from '../exceptions.js'
 import { handleRequest } from '../lifecycle/http.js'
 import { Request } from '../wrappers/request.js'
@@ -199,12 +200,12 @@ export function writeResponse(
   res.writeHead(response.status, headers)
   // A body written whole is sent at once, with no promise to wait for.
   if (noBody || response.body === null) {
-    res.end()
+    endOutsideContext(res)
     return undefined
   }
   const body = response.body
   if (typeof body === 'string' || body instanceof Uint8Array) {
-    res.end(body)
+    endOutsideContext(res, body)
     return undefined
   }
   const timeout =
@@ -239,7 +240,7 @@ async function streamBody(
       if (next.done || abandoned) break
       if (!res.write(next.value)) await drained(res)
     }
-    if (!abandoned) res.end()
+    if (!abandoned) endOutsideContext(res)
   } finally {
     if (timer) clearTimeout(timer)
   }

@@ -1,5 +1,7 @@
 import { request as httpRequest } from 'node:http'
 import { type AddressInfo, connect } from 'node:net'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Flagon, g, request } from '../../src/index.js'
 
@@ -74,6 +76,46 @@ describe('the node:http server', () => {
     ])
     for (const answer of answers) expect(answer.toLowerCase()).not.toContain('connection: close')
     expect(open).toBe(true)
+  })
+
+  it.each([
+    ['answered at once', () => 'ok'],
+    ['answered later', async () => 'ok'],
+    [
+      'streamed',
+      async function* () {
+        yield 'o'
+        yield 'k'
+      },
+    ],
+  ])('keeps nothing of the last request of an idle keep-alive connection (%s)', async (_, answer) => {
+    const app = new Flagon('idle-keep-alive')
+    let last: WeakRef<object> | undefined
+    app.get('/', () => {
+      // Held by the request's app context (its g) and by nothing else.
+      const marker = {}
+      g.marker = marker
+      last = new WeakRef(marker)
+      return answer()
+    })
+    const port = await serve(app)
+    const socket = connect(port, '127.0.0.1')
+    socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n')
+    let received = ''
+    while (!received.endsWith('ok') && !received.endsWith('0\r\n\r\n')) {
+      received += (await new Promise<Buffer>((resolve) => socket.once('data', resolve))).toString()
+    }
+    expect(received).toMatch(/^HTTP\/1\.1 200/)
+    // The connection stays open, waiting for another request: its keep-alive timer must not hold this one.
+    setFlagsFromString('--expose-gc')
+    const gc = runInNewContext('gc') as () => void
+    for (let i = 0; i < 20 && last?.deref() !== undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      gc()
+    }
+    expect(socket.destroyed).toBe(false)
+    expect(last?.deref()).toBeUndefined()
+    socket.destroy()
   })
 
   it('closes the connection after answering a request whose body has not arrived', async () => {

@@ -6,7 +6,7 @@
  * request, the URL match and the functions registered with `afterThisRequest`.
  * Teardown runs when a context is left, in Quart's order (quart-behaviour.md §2.2).
  */
-import { AsyncLocalStorage } from 'node:async_hooks'
+import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks'
 import { NullSession, type Session } from '@flagon/sessions'
 import type { Flagon } from './app.js'
 import { Globals } from './globals/g.js'
@@ -340,17 +340,28 @@ export class WebsocketContext extends RoutedContext<Websocket> {
  * sets the connection's keep-alive timer, and a timer keeps the context it was made in, so an idle
  * keep-alive connection would hold its last request (its context, request, session) until the next.
  */
-export function endOutsideContext(
-  res: { end(chunk?: string | Uint8Array): unknown },
-  chunk?: string | Uint8Array,
-): void {
-  storage.exit(end, res, chunk)
+export function endOutsideContext(res: Endable, chunk?: string | Uint8Array): void {
+  // An async resource made outside every context: entering its scope costs no new frame, where
+  // `storage.exit` costs about 1 µs on Node 20 and a frame's copy on Node 24.
+  outside ??= storage.exit(() => new AsyncResource('flagon.outside'))
+  outside.runInAsyncScope(end, null, res, chunk)
 }
 
-function end(
-  res: { end(chunk?: string | Uint8Array): unknown },
-  chunk: string | Uint8Array | undefined,
-): void {
+/**
+ * Ends a streamed `res` outside every context. Its last chunk may wait behind the others, written
+ * from their callbacks; on Node 20 only leaving the storage itself keeps the keep-alive timer out.
+ */
+export function endStreamOutsideContext(res: Endable): void {
+  storage.exit(end, res, undefined)
+}
+
+let outside: AsyncResource | undefined
+
+interface Endable {
+  end(chunk?: string | Uint8Array): unknown
+}
+
+function end(res: Endable, chunk: string | Uint8Array | undefined): void {
   if (chunk === undefined) res.end()
   else res.end(chunk)
 }

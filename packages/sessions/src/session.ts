@@ -52,7 +52,7 @@ export class Session implements Iterable<[string, unknown]> {
   readonly #data: Map<string, unknown>
 
   constructor(initial?: SessionInit | null) {
-    this.#data = new Map(initial ? entriesOf(initial) : [])
+    this.#data = initial ? new Map(entriesOf(initial)) : new Map()
   }
 
   /**

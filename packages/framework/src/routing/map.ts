@@ -133,7 +133,7 @@ export class UrlMap {
       if (second.slashRequired) return { kind: 'redirect', path: quotePath(`${merged}/`) }
       if (second.rule?.rule.mergeSlashes) return { kind: 'redirect', path: quotePath(merged) }
     }
-    if (result.allowed.size > 0) return { kind: 'methodNotAllowed', allowedMethods: sorted(result.allowed) }
+    if (result.allowed) return { kind: 'methodNotAllowed', allowedMethods: sorted(result.allowed) }
     if (result.websocketMismatch) return { kind: 'websocketMismatch' }
     return { kind: 'notFound' }
   }
@@ -232,7 +232,7 @@ export class UrlMap {
     if (this.mergeSlashes && requested.includes('//')) {
       this.#matcher.search(domain, requested.replace(DUPLICATE_SLASHES, '/'), '--', websocket, result)
     }
-    return sorted(result.allowed)
+    return sorted(result.allowed ?? [])
   }
 
   #tryBuild(

@@ -25,8 +25,8 @@ export interface SearchResult {
   values: unknown[]
   /** The path matches a strict-slashes rule once a `/` is added: redirect there. */
   slashRequired: boolean
-  /** Methods of rules whose path matched but whose methods did not include the request's. */
-  allowed: Set<string>
+  /** Methods of rules whose path matched but whose methods did not include the request's; made on the first. */
+  allowed: Set<string> | undefined
   websocketMismatch: boolean
 }
 
@@ -73,7 +73,9 @@ export class Matcher {
     result = emptyResult(),
   ): SearchResult {
     const search: Search = { method, websocket, result }
-    result.rule = this.#visit(this.#root, [domain, ...path.split('/')], 0, search)
+    const parts = path.split('/')
+    parts.unshift(domain)
+    result.rule = this.#visit(this.#root, parts, 0, search)
     if (!result.rule) result.values.length = 0
     return result
   }
@@ -126,8 +128,10 @@ export class Matcher {
 
   #accepts(compiled: CompiledRule, { method, websocket, result }: Search): boolean {
     const { rule } = compiled
-    if (!rule.methods.has(method)) for (const allowed of rule.methods) result.allowed.add(allowed)
-    else if (rule.websocket !== websocket) result.websocketMismatch = true
+    if (!rule.methods.has(method)) {
+      result.allowed ??= new Set()
+      for (const allowed of rule.methods) result.allowed.add(allowed)
+    } else if (rule.websocket !== websocket) result.websocketMismatch = true
     else return true
     return false
   }
@@ -162,5 +166,5 @@ interface Search {
 }
 
 function emptyResult(): SearchResult {
-  return { rule: undefined, values: [], slashRequired: false, allowed: new Set(), websocketMismatch: false }
+  return { rule: undefined, values: [], slashRequired: false, allowed: undefined, websocketMismatch: false }
 }

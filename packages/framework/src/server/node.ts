@@ -7,7 +7,7 @@ import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:ht
 import type { Duplex } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
 import type { Flagon } from '../app.js'
-import { endOutsideContext } from '../context.js'
+import { endOutsideContext, endStreamOutsideContext } from '../context.js'
 import { BadRequest, type HTTPException, ServiceUnavailable } from '../exceptions.js'
 import { handleRequest } from '../lifecycle/http.js'
 import { Request } from '../wrappers/request.js'
@@ -240,7 +240,7 @@ async function streamBody(
       if (next.done || abandoned) break
       if (!res.write(next.value)) await drained(res)
     }
-    if (!abandoned) endOutsideContext(res)
+    if (!abandoned) endStreamOutsideContext(res)
   } finally {
     if (timer) clearTimeout(timer)
   }

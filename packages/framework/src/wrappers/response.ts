@@ -241,9 +241,13 @@ export class Response {
   vary(...names: string[]): void {
     const header = this.#headers === undefined ? this.#vary : this.#headers.get('Vary')
     // Fast path, a session's: one name, and no Vary yet (the general path would set just that name).
-    if (header === null && names.length === 1) {
-      this.#setVary(names[0]!)
-      return
+    if (names.length === 1) {
+      if (header === null) {
+        this.#setVary(names[0]!)
+        return
+      }
+      // A session varies the response twice, on the same name.
+      if (header.length === names[0]!.length && header.toLowerCase() === names[0]!.toLowerCase()) return
     }
     const current = (header ?? '')
       .split(',')

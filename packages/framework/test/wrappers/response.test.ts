@@ -149,6 +149,8 @@ describe('headers helpers', () => {
     ['appends a new name', 'Accept', ['Cookie'], 'Accept, Cookie'],
     ['skips a name already there, whatever its case', 'Cookie', ['cookie', 'Accept'], 'Cookie, Accept'],
     ['skips repeats within one call', null, ['Cookie', 'COOKIE'], 'Cookie'],
+    ['skips the one name already there, whatever its case', 'Cookie', ['COOKIE'], 'Cookie'],
+    ['appends one name that only starts like the one there', 'Cookie', ['Cookies'], 'Cookie, Cookies'],
   ]
   for (const [name, existing, added, expected] of varies) {
     it(`vary() ${name}`, () => {

@@ -151,12 +151,29 @@ export class Signer {
    *   `payload` holds the unverified value.
    */
   unsign(signedValue: string): string {
+    const known = this.#verified.get(signedValue)
+    if (known !== undefined) return known
     const at = signedValue.lastIndexOf(this.sep)
     if (at < 0) throw new BadSignature(`No ${JSON.stringify(this.sep)} found in value`)
     const value = signedValue.slice(0, at)
     const signature = signedValue.slice(at + this.sep.length)
-    if (this.verifySignature(value, signature)) return value
-    throw new BadSignature(`Signature ${JSON.stringify(signature)} does not match`, value)
+    if (!this.verifySignature(value, signature)) {
+      throw new BadSignature(`Signature ${JSON.stringify(signature)} does not match`, value)
+    }
+    this.#remember(signedValue, value)
+    return value
+  }
+
+  // Strings this signer verified lately, with their values. A browser sends the same cookie with
+  // every request until the server sets another, and each verification costs an HMAC; only strings
+  // that verified enter, a cookie's size at most, and the oldest leaves first. What `unsign` checks
+  // besides the signature (a timestamp's age) is checked every time.
+  readonly #verified = new Map<string, string>()
+
+  #remember(signedValue: string, value: string): void {
+    if (signedValue.length > VERIFIED_MAX_LENGTH) return
+    if (this.#verified.size >= VERIFIED_CACHE_SIZE) this.#verified.delete(this.#verified.keys().next().value!)
+    this.#verified.set(signedValue, value)
   }
 
   /** Whether a signed string is intact (its signature verifies). */
@@ -174,6 +191,11 @@ export class Signer {
     return createHmac(this.digestMethod, key).update(value, 'utf8').digest()
   }
 }
+
+/** How many verified strings a signer remembers. */
+export const VERIFIED_CACHE_SIZE = 256
+// A browser keeps cookies of up to 4,096 bytes; longer strings are verified every time.
+const VERIFIED_MAX_LENGTH = 4096
 
 // itsdangerous's _make_keys_list: one key, or a list of keys oldest first.
 function keyList(secretKey: SecretKey | Iterable<SecretKey>): Uint8Array[] {

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { BadSignature, base64UrlEncode, Signer } from '../../src/index.js'
+import { VERIFIED_CACHE_SIZE } from '../../src/signing/signer.js'
 
 describe('a Signer with itsdangerous defaults', () => {
   const signer = new Signer('secret')
@@ -96,3 +97,49 @@ function catchError(fn: () => unknown): unknown {
   }
   throw new Error('expected an error')
 }
+
+describe('verifying the same string again', () => {
+  /** A signer that counts the HMAC verifications it does. */
+  class CountingSigner extends Signer {
+    verified = 0
+    override verifySignature(value: string, signature: string): boolean {
+      this.verified++
+      return super.verifySignature(value, signature)
+    }
+  }
+
+  it('is remembered: a string that verified is not verified again', () => {
+    const signer = new CountingSigner('secret')
+    const signed = signer.sign('cookie')
+    expect(signer.unsign(signed)).toBe('cookie')
+    expect(signer.unsign(signed)).toBe('cookie')
+    expect(signer.verified).toBe(1)
+  })
+
+  it('never remembers a string that failed, nor lets a tampered one through', () => {
+    const signer = new CountingSigner('secret')
+    const signed = signer.sign('cookie')
+    signer.unsign(signed)
+    const tampered = `x${signed}`
+    for (let i = 0; i < 2; i++) expect(() => signer.unsign(tampered)).toThrow(BadSignature)
+    expect(signer.verified).toBe(3)
+  })
+
+  it(`remembers the last ${VERIFIED_CACHE_SIZE} strings, the oldest leaving first`, () => {
+    const signer = new CountingSigner('secret')
+    const first = signer.sign('value 0')
+    signer.unsign(first)
+    for (let i = 1; i < VERIFIED_CACHE_SIZE; i++) signer.unsign(signer.sign(`value ${i}`))
+    signer.unsign(first)
+    expect(signer.verified).toBe(VERIFIED_CACHE_SIZE)
+    signer.unsign(signer.sign('one more'))
+    signer.unsign(first)
+    expect(signer.verified).toBe(VERIFIED_CACHE_SIZE + 2)
+  })
+
+  it('is not shared between signers of different keys', () => {
+    const signed = new Signer('secret').sign('cookie')
+    new Signer('secret').unsign(signed)
+    expect(() => new Signer('other').unsign(signed)).toThrow(BadSignature)
+  })
+})

@@ -102,3 +102,14 @@ describe('a bad timed signature', () => {
     expect(at(T).validate(at(T).sign('v'), 60)).toBe(true)
   })
 })
+
+describe('a timed string verified before', () => {
+  it('still expires: its age is checked on every unsign', () => {
+    let now = 1_700_000_000_000
+    const signer = new TimestampSigner('secret', { now: () => now })
+    const signed = signer.sign('cookie')
+    expect(signer.unsign(signed, 60)).toBe('cookie')
+    now += 61_000
+    expect(() => signer.unsign(signed, 60)).toThrow(SignatureExpired)
+  })
+})

@@ -174,8 +174,25 @@ class Client {
   }
 }
 
+/**
+ * Resolves once every connection has opened and made its first exchange; the load starts then. Node
+ * accepts one waiting connection per turn of its event loop, and a turn of a loaded server takes
+ * tens of milliseconds (more with a neighbour on its core): connections opened into a running load
+ * would wait seconds to be accepted. The soak measures 200 open connections, not a connection storm.
+ */
+let unready = options.http + options.websockets
+let everyoneReady: () => void = () => {}
+const allReady = new Promise<void>((resolve) => {
+  everyoneReady = resolve
+})
+function ready(): Promise<void> {
+  if (--unready === 0) everyoneReady()
+  return allReady
+}
+
 async function runHttp(client: Client): Promise<void> {
   let connection = new KeepAlive(options.port)
+  let first = true
   while (!stopping) {
     const step = client.next()
     const started = performance.now()
@@ -203,6 +220,10 @@ async function runHttp(client: Client): Promise<void> {
       connection.close()
       connection = new KeepAlive(options.port)
     }
+    if (first) {
+      first = false
+      await ready()
+    }
   }
   connection.close()
 }
@@ -227,7 +248,8 @@ async function runWebsocket(id: number): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       socket.once('open', resolve)
       socket.once('error', reject)
-    })
+    }).finally(ready)
+    await allReady
     for (let i = 0; !stopping; i++) {
       const message = `ws${id}:${i}:`.repeat(1 + ((i * 13) % 100))
       const started = performance.now()
@@ -278,9 +300,12 @@ async function checkSessions(clients: Client[]): Promise<number> {
 
 const clients = Array.from({ length: options.http }, (_, id) => new Client(id))
 const ticker = setInterval(() => process.send?.({ type: 'tick', totals }), 1000)
-const stopAt = setTimeout(() => {
-  stopping = true
-}, options.seconds * 1000)
+let stopAt: NodeJS.Timeout | undefined
+void allReady.then(() => {
+  stopAt = setTimeout(() => {
+    stopping = true
+  }, options.seconds * 1000)
+})
 await Promise.all([
   ...clients.map(runHttp),
   ...Array.from({ length: options.websockets }, (_, id) => runWebsocket(id)),

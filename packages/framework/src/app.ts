@@ -16,6 +16,7 @@ import { AppContext, RequestContext, type UrlMatch, type WebsocketContext } from
 import { BadRequest, MethodNotAllowed, NotFound, RequestRedirect } from './exceptions.js'
 import { staticView } from './helpers/send-file.js'
 import { isTrustedHost } from './helpers/trusted-hosts.js'
+import { isPromise } from './is-promise.js'
 import { jsonResponse } from './json.js'
 import { afterOrder } from './lifecycle/hooks.js'
 import { doTeardownRequest, handleRequest, type Send } from './lifecycle/http.js'
@@ -153,7 +154,7 @@ export class Flagon extends Scaffold {
    */
   openSession(request: Request): Session | Promise<Session> {
     const opened = this.sessionInterface.openSession(this, request)
-    if (isPromiseLike(opened)) {
+    if (isPromise(opened)) {
       return Promise.resolve(opened).then((session) => session ?? this.sessionInterface.makeNullSession(this))
     }
     return opened ?? this.sessionInterface.makeNullSession(this)
@@ -168,7 +169,7 @@ export class Flagon extends Scaffold {
     if (this.sessionInterface.isNullSession(session)) return
     const host = response ? this : { config: this.config, logger: labelled(this.logger, label) }
     const saved = this.sessionInterface.saveSession(host, session, response)
-    if (isPromiseLike(saved)) return Promise.resolve(saved)
+    if (isPromise(saved)) return Promise.resolve(saved)
   }
 
   /** True when DEBUG is on. */
@@ -509,10 +510,6 @@ function hostForMatching(request: Request): string {
 }
 
 /** A logger that names the request in each warning and error, for what a session interface logs. */
-function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function'
-}
-
 function labelled(logger: Logger, label: string): Logger {
   return {
     ...logger,

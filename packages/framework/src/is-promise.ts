@@ -1,4 +1,4 @@
-/** Whether a function that may answer at once answered with a promise instead. */
-export function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+/** Whether a function that may answer at once answered with a promise (any thenable) instead. */
+export function isPromise<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function'
 }

@@ -9,6 +9,7 @@
  */
 import type { Flagon } from '../app.js'
 import { RequestContext } from '../context.js'
+import { isPromise } from '../is-promise.js'
 import type { ViewResult } from '../scaffold.js'
 import { requestFinished, requestStarted } from '../signals.js'
 import type { Request } from '../wrappers/request.js'
@@ -47,12 +48,12 @@ export function handleRequest(app: Flagon, request: Request, send: Send): Promis
         response = answerError(error)
       }
       // `send` stays outside the error handling, as a failure to send is not the view's error.
-      if (isThenable(response)) return response.then(send, (error: unknown) => answerError(error).then(send))
+      if (isPromise(response)) return response.then(send, (error: unknown) => answerError(error).then(send))
       return send(response)
     },
     () => unhandled,
   )
-  return isThenable(answered) ? Promise.resolve(answered) : undefined
+  return isPromise(answered) ? Promise.resolve(answered) : undefined
 }
 
 function fullDispatch(app: Flagon, ctx: RequestContext): Response | Promise<Response> {
@@ -66,7 +67,7 @@ function fullDispatch(app: Flagon, ctx: RequestContext): Response | Promise<Resp
   } catch (error) {
     return handleUserError(app, ctx, error).then((handled) => finalize(app, ctx, handled, false))
   }
-  if (isThenable(result)) {
+  if (isPromise(result)) {
     return Promise.resolve(result)
       .catch((error: unknown) => handleUserError(app, ctx, error))
       .then((value) => finalize(app, ctx, value, false))
@@ -130,7 +131,7 @@ function finalize(
   } catch (error) {
     return finalizeFailed(app, error, response, fromErrorHandler)
   }
-  if (isThenable(processed) || requestFinished.hasReceivers) {
+  if (isPromise(processed) || requestFinished.hasReceivers) {
     return finishAsync(app, ctx, processed).catch((error: unknown) =>
       finalizeFailed(app, error, response, fromErrorHandler),
     )
@@ -194,10 +195,6 @@ function defaultOptionsResponse(allowed: readonly string[]): Response {
   const response = new Response('')
   response.headers.set('allow', allowed.join(', '))
   return response
-}
-
-function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function'
 }
 
 /** Used by `RequestContext.run` to run teardownRequest functions; exported for the app. */

@@ -26,8 +26,10 @@ import { makeResponse } from './make-response.js'
 export interface WebsocketServing {
   /** Sends an HTTP response instead of completing the handshake. */
   reject(response: Response): Promise<void>
-  /** Called once the websocket has been served and its contexts torn down; with an error the lifecycle could not handle. */
-  done(error?: unknown): void
+  /** Called once the websocket has been served and its contexts torn down. */
+  done(): void
+  /** Called instead of `done` with an error the lifecycle could not handle. */
+  failed(error: unknown): void
 }
 
 /** How the handler, or what ran before it, ended. */
@@ -41,7 +43,9 @@ type Outcome = { result: ViewResult } | { error: unknown }
  */
 export function handleWebsocket(app: Flagon, websocket: Websocket, serving: WebsocketServing): void {
   const conversation = new Conversation(app, new WebsocketContext(app, websocket), serving)
-  conversation.ctx.enter((leave) => conversation.begin(leave)).catch((error: unknown) => serving.done(error))
+  conversation.ctx
+    .enter((leave) => conversation.begin(leave))
+    .catch((error: unknown) => serving.failed(error))
 }
 
 class Conversation {
@@ -75,7 +79,7 @@ class Conversation {
   end(outcome: Outcome): void {
     complete(this.app, this.ctx, outcome, this.serving, this.#untrack, this.#leave!).then(
       () => this.serving.done(),
-      (error: unknown) => this.serving.done(error),
+      (error: unknown) => this.serving.failed(error),
     )
   }
 }

@@ -106,10 +106,13 @@ class Serving implements WebsocketServing {
     return writeResponse(this.socket, response)
   }
 
-  done(error?: unknown): void {
+  done(): void {
+    this.open.delete(this.websocket)
+  }
+
+  failed(error: unknown): void {
     const { websocket } = this
     this.open.delete(websocket)
-    if (error === undefined) return
     this.app.logger.error(`Failed to serve the websocket ${websocket.path}`, error)
     if (websocket.socket) websocket.socket.terminate()
     else this.socket.destroy()

@@ -249,7 +249,6 @@ async function runWebsocket(id: number): Promise<void> {
       socket.once('open', resolve)
       socket.once('error', reject)
     }).finally(ready)
-    await allReady
     for (let i = 0; !stopping; i++) {
       const message = `ws${id}:${i}:`.repeat(1 + ((i * 13) % 100))
       const started = performance.now()
